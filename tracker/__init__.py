@@ -1,0 +1,68 @@
+"""Meldpunt: incident reporting and escalation for primary schools."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+import config
+from tracker import db, errors, labels
+from tracker.extensions import babel, csrf, login_manager, mail, select_locale
+
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the settings are unsafe for the environment."""
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the Meldpunt application."""
+    app = Flask(__name__, template_folder="../templates", instance_path=str(config.INSTANCE_DIR))
+    app.config.from_mapping(config.from_env())
+    if overrides:
+        app.config.update(overrides)
+    check_settings(app.config)
+    register_extensions(app)
+    register_blueprints(app)
+    errors.register(app)
+    labels.register(app)
+    register_cli(app)
+    return app
+
+
+def check_settings(settings: dict[str, Any]) -> None:
+    """Refuse to start production with development secrets."""
+    if settings["TRACKER_ENV"] != "production":
+        return
+    problems = config.production_problems(settings)
+    if problems:
+        raise ConfigurationError(
+            "Meldpunt will not start in production:\n  - " + "\n  - ".join(problems)
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    from tracker import auth
+
+    auth.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.views import auth, cases, health, report
+
+    for module in (auth, cases, health, report):
+        app.register_blueprint(module.bp)
+
+
+def register_cli(app: Flask) -> None:
+    from tracker import cli
+
+    cli.register(app)

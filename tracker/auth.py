@@ -1,0 +1,57 @@
+"""Password hashing and the Flask-Login glue."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask
+from flask_login import UserMixin
+
+from tracker.db import get_session
+from tracker.extensions import login_manager
+from tracker.models import User
+
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("meldpunt-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with argon2id."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password against its hash in constant-ish time."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+class LoginUser(UserMixin):
+    """The logged-in person as Flask-Login sees it; wraps the model row."""
+
+    def __init__(self, user: User) -> None:
+        self.model = user
+        self.id = user.id
+
+    def get_id(self) -> str:
+        return f"{self.model.id}:{self.model.session_epoch}"
+
+    def __getattr__(self, name: str):
+        return getattr(self.model, name)
+
+
+def _load_user(identifier: str) -> LoginUser | None:
+    user_id, _, epoch = identifier.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = get_session().get(User, int(user_id))
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return LoginUser(user)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(_load_user)

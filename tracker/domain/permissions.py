@@ -1,0 +1,37 @@
+"""Who may see and act on a case. One rule, used by views, templates and queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+VP_ROLE = "vertrouwenspersoon"
+OVERSIGHT_ROLE = "directie"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    id: int
+    roles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """What access depends on: who the case reaches, whether it is sealed, whom it is about."""
+
+    participant_ids: frozenset[int]
+    confidential: bool
+    about_user_id: int | None
+
+
+def can_view(viewer: Viewer, case: CaseScope) -> bool:
+    """Return whether the viewer may see the case at all (lists, counts, pages)."""
+    if case.about_user_id is not None and case.about_user_id == viewer.id:
+        return False  # a report about a person never reaches that person
+    if case.confidential:
+        return VP_ROLE in viewer.roles
+    return viewer.id in case.participant_ids or OVERSIGHT_ROLE in viewer.roles
+
+
+def can_act(viewer: Viewer, case: CaseScope) -> bool:
+    """Return whether the viewer may take actions on the case."""
+    return can_view(viewer, case)

@@ -1,0 +1,408 @@
+"""Typed SQLAlchemy models. No Flask import: the CLI, Alembic and the worker share them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    LEERKRACHT = "leerkracht"
+    IB = "ib"
+    ANTI_PEST = "anti_pest"
+    DIRECTIE = "directie"
+    VERTROUWENSPERSOON = "vertrouwenspersoon"
+    BESTUUR = "bestuur"
+    FG = "fg"
+    ADMIN = "admin"
+
+
+class ReporterType(StrEnum):
+    CHILD = "child"
+    PARENT = "parent"
+    STAFF = "staff"
+
+
+class CaseStatus(StrEnum):
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class ParticipantKind(StrEnum):
+    ASSIGNEE = "assignee"
+    INFORMED = "informed"
+    ESCALATED = "escalated"
+
+
+def _str_enum(enum: type[StrEnum], name: str) -> sa.Enum:
+    # Stored as plain strings with a CHECK: portable, and new members need no type migration.
+    return sa.Enum(enum, name=name, native_enum=False, create_constraint=True, length=20,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class User(Base):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # ISO weekdays the person works, e.g. "12345" for Monday to Friday.
+    workdays: Mapped[str] = mapped_column(sa.String(7), default="12345")
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
+    recovery_codes: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    # Bumped on logout-everywhere and password change; stored in the session to end old ones.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_keys(self) -> frozenset[str]:
+        return frozenset(r.role.value for r in self.roles)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_keys.intersection(roles))
+
+    @property
+    def workday_numbers(self) -> frozenset[int]:
+        return frozenset(int(c) for c in self.workdays)
+
+
+class UserRole(Base):
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    role: Mapped[Role] = mapped_column(_str_enum(Role, "role"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class Group(Base):
+    __tablename__ = "group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Groep 1-8; extra groups (a combination class) have their own number, e.g. 78.
+    number: Mapped[int] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    teachers: Mapped[list[User]] = relationship(secondary="group_teacher", lazy="selectin",
+                                                order_by="User.name")
+
+
+group_teacher = sa.Table(
+    "group_teacher",
+    Base.metadata,
+    sa.Column("group_id", sa.ForeignKey("group.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class ClosedDay(Base):
+    """A weekday without school: holiday, public holiday or study day."""
+
+    __tablename__ = "closed_day"
+
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # holiday | public_holiday | study_day
+    name: Mapped[str] = mapped_column(sa.String(80))
+
+
+class RoutingRule(Base):
+    __tablename__ = "routing_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    priority: Mapped[int] = mapped_column(index=True)
+    category: Mapped[str] = mapped_column(sa.String(30))
+    reporter_types: Mapped[str] = mapped_column(sa.String(40), default="")  # "" = anyone
+    primary_role: Mapped[str] = mapped_column(sa.String(20))
+    informed_roles: Mapped[str] = mapped_column(sa.String(120), default="")
+    ack: Mapped[str] = mapped_column(sa.String(20))
+    resolve: Mapped[str] = mapped_column(sa.String(20), default="")
+    chain: Mapped[str] = mapped_column(sa.String(120), default="")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KioskDevice(Base):
+    __tablename__ = "kiosk_device"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    enrol_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    enrol_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the signed cookie; regenerated on each enrolment so old cookies die.
+    device_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "case"
+    __table_args__ = (sa.Index("ix_case_status_ack_due", "status", "ack_due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    status: Mapped[CaseStatus] = mapped_column(_str_enum(CaseStatus, "case_status"),
+                                               default=CaseStatus.NEW)
+    category: Mapped[str] = mapped_column(sa.String(30))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("group.id"))
+    about_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    urgent: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False, index=True)
+    primary_role: Mapped[str] = mapped_column(sa.String(20))
+    route: Mapped[str] = mapped_column(sa.String(30), default="rule")
+    reason: Mapped[str] = mapped_column(sa.Text)
+    rule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("routing_rule.id"))
+    escalation_chain: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    ack_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    followup_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    followup_result: Mapped[str | None] = mapped_column(sa.String(20))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Receipt codes are kept only as keyed hashes (DESIGN §8).
+    receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
+    reporter_email: Mapped[str | None] = mapped_column(sa.Text)  # encrypted when confidential
+    reporter_language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    reports: Mapped[list[Report]] = relationship(back_populates="case", order_by="Report.id")
+    group: Mapped[Group | None] = relationship(lazy="joined")
+    participants: Mapped[list[CaseParticipant]] = relationship(
+        back_populates="case", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+class Report(Base):
+    """What a reporter submitted; immutable once saved."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The form's one-time key: a second click on submit finds the first report.
+    submission_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    channel: Mapped[str] = mapped_column(sa.String(10))  # kiosk | web | staff
+    reporter_type: Mapped[ReporterType] = mapped_column(_str_enum(ReporterType, "reporter_type"))
+    category: Mapped[str] = mapped_column(sa.String(30))
+    location: Mapped[str | None] = mapped_column(sa.String(20))
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("group.id"))
+    about_kind: Mapped[str | None] = mapped_column(sa.String(10))  # child | staff | other
+    about_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Free text and identity; encrypted at rest when the report is confidential.
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    about_text: Mapped[str | None] = mapped_column(sa.Text)
+    reporter_name: Mapped[str | None] = mapped_column(sa.Text)
+    reporter_email: Mapped[str | None] = mapped_column(sa.Text)
+    reporter_phone: Mapped[str | None] = mapped_column(sa.Text)
+    encrypted: Mapped[bool] = mapped_column(default=False)
+    danger: Mapped[bool] = mapped_column(default=False)
+    wants_talk: Mapped[bool] = mapped_column(default=False)
+    sexual: Mapped[bool] = mapped_column(default=False)
+    confidential: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    kiosk_device_id: Mapped[int | None] = mapped_column(sa.ForeignKey("kiosk_device.id"))
+
+    case: Mapped[Case] = relationship(back_populates="reports")
+    group: Mapped[Group | None] = relationship(lazy="joined")
+
+
+class CaseParticipant(Base):
+    """Who a case reaches: assignees, informed people and those reached by escalation."""
+
+    __tablename__ = "case_participant"
+    __table_args__ = (sa.Index("ix_case_participant_user_kind", "user_id", "kind", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), primary_key=True)
+    kind: Mapped[ParticipantKind] = mapped_column(_str_enum(ParticipantKind, "participant_kind"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class CaseEvent(Base):
+    """One append-only line of a case's timeline."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Who acted when no user did: "reporter", "system".
+    actor_label: Mapped[str | None] = mapped_column(sa.String(40))
+    body: Mapped[str | None] = mapped_column(sa.Text)  # encrypted when the case is confidential
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class CaseAction(Base):
+    """A small task on a case with an owner and a due date."""
+
+    __tablename__ = "case_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    due: Mapped[date] = mapped_column(sa.Date)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+
+
+class CaseLink(Base):
+    __tablename__ = "case_link"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    other_case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                               primary_key=True)
+
+
+class MeldcodeStep(Base):
+    __tablename__ = "meldcode_step"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    step: Mapped[int] = mapped_column(primary_key=True)
+    finding: Mapped[str] = mapped_column(sa.Text)
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by: Mapped[User] = relationship(lazy="joined")
+
+
+class AccessLog(Base):
+    """Every read of a case: who, when, which case. Never edited by the app."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    via: Mapped[str] = mapped_column(sa.String(30), default="case_page")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class OutboxMail(Base):
+    """A mail written in the same transaction as its cause; sent later by the tick."""
+
+    __tablename__ = "outbox_mail"
+    __table_args__ = (sa.Index("ix_outbox_mail_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stable id (also the Message-ID): a retry after a crash never mails twice.
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    to: Mapped[str] = mapped_column(sa.Text)
+    recipient_kind: Mapped[str] = mapped_column(sa.String(10))  # staff | parent
+    template: Mapped[str] = mapped_column(sa.String(40))
+    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending")  # pending|sent|dead
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AdminAudit(Base):
+    __tablename__ = "admin_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(sa.String(60))
+    target: Mapped[str] = mapped_column(sa.String(120))
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Setting(Base):
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(sa.JSON)
+
+
+class UserToken(Base):
+    """One-time tokens for invitations and password resets (hashed)."""
+
+    __tablename__ = "user_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(sa.String(20))  # invite | reset | setup
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TickRun(Base):
+    """Marks that a periodic job ran for a moment (digest per day), so it runs once."""
+
+    __tablename__ = "tick_run"
+
+    job: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    period: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def role_members(session: orm.Session, role: str) -> list[User]:
+    """Return the active users holding a role."""
+    stmt = (sa.select(User).join(UserRole)
+            .where(UserRole.role == role, User.active.is_(True)).order_by(User.id))
+    return list(session.scalars(stmt))
