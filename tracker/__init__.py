@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import pkgutil
 from typing import Any
 
 from flask import Flask
@@ -56,10 +58,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from tracker.views import auth, cases, health, report
+    # Every module in tracker/views/ with a `bp` is a blueprint: one feature, one module.
+    import tracker.views
 
-    for module in (auth, cases, health, report):
-        app.register_blueprint(module.bp)
+    for info in sorted(pkgutil.iter_modules(tracker.views.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"tracker.views.{info.name}")
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp)
 
 
 def register_cli(app: Flask) -> None:

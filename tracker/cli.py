@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import importlib
+import pkgutil
 
 import click
 import sqlalchemy as sa
@@ -20,6 +22,13 @@ def register(app: Flask) -> None:
     for group in (db_cli, user_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
+    # Every module in tracker/commands/ lists its click commands in COMMANDS.
+    import tracker.commands
+
+    for info in sorted(pkgutil.iter_modules(tracker.commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"tracker.commands.{info.name}")
+        for command_ in getattr(module, "COMMANDS", ()):
+            app.cli.add_command(command_)
 
 
 def _url() -> str:

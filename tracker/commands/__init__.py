@@ -1,0 +1,1 @@
+"""Flask CLI command modules; each exposes COMMANDS (registered by tracker.cli)."""
