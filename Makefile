@@ -5,7 +5,7 @@ PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app tracker
 TRACKER_DEMO ?= 1
 
-.PHONY: install run serve test bench audit lint clean
+.PHONY: install run serve test bench audit lint clean translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,33 @@ install: $(VENV)/.installed
 
 run: install
 	$(FLASK) db upgrade
-	@if [ "$(TRACKER_DEMO)" != "0" ]; then $(FLASK) demo; fi
+	@if [ "$(TRACKER_DEMO)" != "0" ]; then $(FLASK) demo; else $(FLASK) setup-token; fi
 	@echo "Meldpunt runs at http://127.0.0.1:$(PORT)  (stop with Ctrl-C)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@# The worker (a tick a minute: escalation, reminders, mail) runs beside the server and
+	@# stops with it.
+	@$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# axe-core for the browser tests' accessibility checks (npm; skipped with a note when absent).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will skip their accessibility checks"; fi
+
+test: install node_modules/.installed
 	$(VENV)/bin/python -m pytest
+
+# Extract the Dutch strings, merge them into every language's catalogue and compile it.
+translations: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l --no-location --sort-output \
+		-o tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations \
+		--no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d tracker/translations
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+	$(VENV)/bin/python bench/tick.py
 
 audit: install
 	$(VENV)/bin/bandit -q -r tracker -ll

@@ -12,10 +12,14 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker import create_app, migrate
+from tracker.auth import use_cheap_hashing
 from tracker.db import make_engine
 from tracker.demo import DEMO_PASSWORD, load_demo
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+
+# Logging in is the suite's hot path; argon2's defaults cost ~50 ms a hash by design.
+use_cheap_hashing()
 
 
 class ScratchDatabase:
@@ -123,4 +127,101 @@ def login(client, who: str, password: str = DEMO_PASSWORD):
     email = who if "@" in who else f"{who}@demo.meldpunt.test"
     response = post_form(client, "/login", {"email": email, "password": password})
     assert response.status_code == 302, f"login failed for {email}"
+    path = response.location.split("?")[0].removeprefix("http://meldpunt.test")
+    if path in ("/login/tweestaps", "/login/tweestaps/instellen"):
+        response = complete_two_factor(client, email, path)
     return response
+
+
+def complete_two_factor(client, email: str, path: str):
+    """Finish the second login step as the person's authenticator app would (2FA roles)."""
+    import time
+
+    import pyotp
+
+    from tracker.models import User
+
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    with client.application.extensions["tracker.sessionmaker"]() as db:
+        user = db.scalar(sa.select(User).where(User.email == email))
+        secret, last = user.totp_secret, user.totp_last_step
+    step = max(int(time.time()) // 30, (last or 0) + 1)  # a code is never accepted twice
+    code = pyotp.TOTP(secret).generate_otp(step)
+    response = client.post(path, data=csrf_from(page.get_data(as_text=True)) | {"code": code})
+    assert response.status_code in (200, 302), f"second factor failed for {email}"
+    return response
+
+
+class SMTPRecorder:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port; keeps what it receives."""
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.messages: list = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.original_content or envelope.content,
+                                     policy=policy.default)
+        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 OK"
+
+    def start(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def configure(self, app) -> None:
+        """Point the app's Flask-Mail at this server, with sending on."""
+        from tracker.extensions import mail
+
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=self.port,
+                          MAIL_SUPPRESS_SEND=False, MAIL_USE_TLS=False)
+        mail.init_app(app)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPRecorder]:
+    server = SMTPRecorder()
+    server.start()
+    yield server
+    server.stop()
+
+
+TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]*)"')
+
+
+def csrf_token_from(html: str) -> str:
+    """Return the first CSRF token on a page, whatever the attribute order (kiosk pages)."""
+    found = TOKEN.search(html) or re.search(r'value="([^"]*)"[^>]*name="csrf_token"', html)
+    assert found, "no csrf_token on the page"
+    return found.group(1)
+
+
+def enrol_kiosk(client, session, name: str = "Hal beneden"):
+    """Enrol this test client as a kiosk tablet, through the enrolment link like an admin."""
+    from tracker.db import utcnow
+    from tracker.services.kiosk import start_enrolment
+
+    token = start_enrolment(session, name, utcnow())
+    session.commit()
+    page = client.get(f"/kiosk/aanmelden/{token}")
+    assert page.status_code == 200
+    response = client.post(f"/kiosk/aanmelden/{token}",
+                           data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    assert response.status_code == 303, response.status_code
+    return token

@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     check_settings(app.config)
+    install_keys(app.config)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
@@ -46,15 +47,27 @@ def check_settings(settings: dict[str, Any]) -> None:
         )
 
 
+def install_keys(settings: dict[str, Any]) -> None:
+    """Install the at-rest encryption keys for this process (web, CLI and worker alike)."""
+    from tracker import crypto
+
+    try:
+        crypto.install(settings["TRACKER_CONFIDENTIAL_KEY"])
+    except crypto.KeyConfigError as error:
+        raise ConfigurationError(f"Meldpunt will not start: {error}") from None
+
+
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    from tracker import auth
+    from tracker import auth, ratelimit, security
 
     auth.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

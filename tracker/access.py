@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g
 from sqlalchemy import orm
 
-from tracker.domain.permissions import OVERSIGHT_ROLE, VP_ROLE, CaseScope, Viewer, can_act
-from tracker.models import Case, CaseParticipant, User
+from tracker.domain.permissions import (
+    OVERSIGHT_ROLE,
+    VP_ROLE,
+    CaseScope,
+    Viewer,
+    can_act,
+    can_see_access_log,
+)
+from tracker.models import Case, CaseParticipant, Group, Report, User
 
 
 def viewer_of(user: User) -> Viewer:
@@ -24,29 +31,56 @@ def scope_of(case: Case) -> CaseScope:
     )
 
 
+def _not_about(user: User) -> sa.ColumnElement[bool]:
+    return sa.or_(Case.about_user_id.is_(None), Case.about_user_id != user.id)
+
+
 def visible_clause(user: User) -> sa.ColumnElement[bool]:
-    """Return the SQL form of `can_view` for queries over Case."""
-    not_about = sa.or_(Case.about_user_id.is_(None), Case.about_user_id != user.id)
-    roles = user.role_keys
-    confidential = sa.true() if VP_ROLE in roles else sa.false()
-    if OVERSIGHT_ROLE in roles:
+    """Return the SQL form of `can_view` for the ORDINARY cases (queue, counts, search).
+
+    Confidential cases are never part of it, not even for the vertrouwenspersoon: they live
+    only in the sealed area (`sealed_clause`, /vertrouwelijk), so no ordinary list or count
+    can reveal that they exist.
+    """
+    if OVERSIGHT_ROLE in user.role_keys:
         ordinary = sa.true()
     else:
-        ordinary = sa.exists().where(CaseParticipant.case_id == Case.id,
-                                     CaseParticipant.user_id == user.id)
-    return sa.and_(
-        not_about,
-        sa.or_(sa.and_(Case.confidential.is_(True), confidential),
-               sa.and_(Case.confidential.is_(False), ordinary)),
-    )
+        # IN over the (user_id, kind, case_id) index reads only this person's cases; a
+        # correlated EXISTS made SQLite visit every case (bench: 141 ms -> 22 ms at 100k).
+        ordinary = Case.id.in_(
+            sa.select(CaseParticipant.case_id).where(CaseParticipant.user_id == user.id))
+    return sa.and_(_not_about(user), Case.confidential.is_(False), ordinary)
+
+
+def sealed_clause(user: User) -> sa.ColumnElement[bool]:
+    """Return the SQL form of `can_view` for confidential cases: the VP role only."""
+    if VP_ROLE not in user.role_keys:
+        return sa.false()
+    return sa.and_(_not_about(user), Case.confidential.is_(True))
+
+
+# What a case page needs, in a fixed number of queries; teachers and roles only on access.
+CASE_PAGE_LOADS = (
+    orm.joinedload(Case.group).lazyload(Group.teachers),
+    orm.selectinload(Case.participants).joinedload(CaseParticipant.user)
+    .lazyload(User.roles),
+    orm.selectinload(Case.reports).joinedload(Report.group).lazyload(Group.teachers),
+)
 
 
 def case_or_404(session: orm.Session, case_id: int, user: User) -> Case:
     """Load a case the user may act on; a missing case and a forbidden one look the same."""
     case = session.scalar(
         sa.select(Case).where(Case.id == case_id)
-        .options(orm.selectinload(Case.participants), orm.selectinload(Case.reports))
+        .options(*CASE_PAGE_LOADS)
     )
     if case is None or not can_act(viewer_of(user), scope_of(case)):
         abort(404)
+    # Lets a redirect after an action lead back into the sealed area (views/confidential.py).
+    g.sealed_case_id = case.id if case.confidential else None
     return case
+
+
+def may_see_access_log(user: User, case: Case) -> bool:
+    """Return whether the user may read who opened this case (template helper)."""
+    return can_see_access_log(viewer_of(user), scope_of(case))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event, orm
 
 NAMING_CONVENTION = {
@@ -68,7 +68,15 @@ def _tune_sqlite(engine: sa.Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _may_write() else "BEGIN")
+
+
+def _may_write() -> bool:
+    # A deferred SQLite transaction that reads and then writes fails at once ("database is
+    # locked") when another process committed in between; busy_timeout cannot help. Take the
+    # write lock up front for requests that change things and for commands (tick, worker).
+    # WAL readers are never blocked by it.
+    return not has_request_context() or request.method not in ("GET", "HEAD", "OPTIONS")
 
 
 def init_app(app: Flask) -> None:

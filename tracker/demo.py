@@ -9,6 +9,7 @@ from sqlalchemy import orm
 
 from tracker.auth import hash_password
 from tracker.models import Group, Role, User, UserRole
+from tracker.services.calendar import seed_school_year
 
 DEMO_PASSWORD = "meldpunt-demo"  # noqa: S105 - published demo password
 DOMAIN = "demo.meldpunt.test"
@@ -74,4 +75,6 @@ def load_demo(session: orm.Session) -> list[DemoPerson]:
             if user not in groups[number].teachers:
                 groups[number].teachers.append(user)
     session.flush()
+    # School year 2026-2027, regio midden, with the national holidays (kerstvakantie 19 Dec-3 Jan).
+    seed_school_year(session, "2026-2027", "midden")
     return list(PEOPLE)

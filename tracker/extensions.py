@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_wtf.csrf import CSRFProtect
@@ -15,6 +17,9 @@ login_manager.session_protection = "strong"
 
 mail = Mail()
 csrf = CSRFProtect()
+# Storage from RATELIMIT_STORAGE_URI: memory:// in development, Redis when several workers
+# or hosts serve (the counts must be shared). Limits and the 429 page: tracker/ratelimit.py.
+limiter = Limiter(get_remote_address, headers_enabled=True)
 
 LANGUAGES = ("nl", "en")
 

@@ -6,8 +6,19 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
 
 DESCRIPTION_MAX = 5000
 
@@ -27,6 +38,13 @@ class LoginForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form with only its CSRF token: for one-click actions."""
+
+
+class TwoFactorForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(_l("Vul de code in.")),
+                                               Length(max=40, message=_l("Deze code is te lang."))],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text",
+                                  "autocapitalize": "off", "spellcheck": "false"})
 
 
 class ParentReportForm(FlaskForm):
@@ -50,3 +68,55 @@ class ParentReportForm(FlaskForm):
                     Length(max=254)],
         render_kw={"autocomplete": "off"},
     )
+    # Reporting channels (issue 3): about whom, who the reporter is, confidentiality.
+    about_kind = RadioField(_l("Over wie gaat het?"), default="child",
+                            choices=[SelectChoice("child", _l("Een kind")),
+                                     SelectChoice("staff", _l("Een medewerker van school")),
+                                     SelectChoice("other", _l("Iemand anders"))],
+                            validators=[DataRequired(_l("Kies over wie het gaat."))])
+    about_staff = SelectField(_l("Welke medewerker?"), validate_choice=True, default="")
+    about_text = StringField(_l("Wie is het? (niet verplicht)"),
+                             validators=[Optional(), Length(max=200, message=_l(
+                                 "Gebruik ten hoogste %(max)d tekens.", max=200))],
+                             render_kw={"autocomplete": "off", "maxlength": 200})
+    name = StringField(_l("Uw naam (niet verplicht)"),
+                       validators=[Optional(), Length(max=120, message=_l(
+                           "Gebruik ten hoogste %(max)d tekens.", max=120))],
+                       render_kw={"autocomplete": "off", "maxlength": 120})
+    phone = TelField(_l("Uw telefoonnummer (niet verplicht)"),
+                     validators=[Optional(), Length(max=30), Regexp(
+                         r"^[0-9+() .-]{6,30}$",
+                         message=_l("Dit telefoonnummer klopt niet."))],
+                     render_kw={"autocomplete": "off", "inputmode": "tel"})
+    danger = BooleanField(_l("Een kind is nu in gevaar"))
+    sexual = BooleanField(_l("Het gaat om seksueel grensoverschrijdend gedrag"))
+    confidential = BooleanField(_l("Ik wil dit vertrouwelijk melden bij de vertrouwenspersoon"))
+
+
+class StaffReportForm(ParentReportForm):
+    """The staff form: the same facts; who reports is known from the login."""
+
+    email = None
+    name = None
+    phone = None
+    about_kind = RadioField(_l("Over wie gaat het?"), default="child",
+                            choices=[SelectChoice("child", _l("Een leerling")),
+                                     SelectChoice("staff", _l("Een collega")),
+                                     SelectChoice("other", _l("Iemand anders"))],
+                            validators=[DataRequired(_l("Kies over wie het gaat."))])
+    group = SelectField(_l("Om welke groep gaat het?"), validate_choice=True)
+
+
+class FollowUpForm(FlaskForm):
+    code = StringField(_l("Uw code"),
+                       validators=[DataRequired(_l("Vul uw code in.")), Length(max=200)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters",
+                                  "spellcheck": "false", "maxlength": 200})
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(_l("Uw antwoord"),
+                         validators=[DataRequired(_l("Schrijf eerst uw bericht.")),
+                                     Length(max=2000, message=_l(
+                                         "Gebruik ten hoogste %(max)d tekens.", max=2000))],
+                         render_kw={"rows": 4, "maxlength": 2000, "autocomplete": "off"})

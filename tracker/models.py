@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.crypto import EncryptedString, EncryptedText
 from tracker.db import Base, UTCDateTime, utcnow
+from tracker.domain.categories import needs_follow_up_check
 
 
 class Role(StrEnum):
@@ -63,8 +65,12 @@ class User(Base):
     # ISO weekdays the person works, e.g. "12345" for Monday to Friday.
     workdays: Mapped[str] = mapped_column(sa.String(7), default="12345")
     language: Mapped[str] = mapped_column(sa.String(5), default="nl")
-    totp_secret: Mapped[str | None] = mapped_column(sa.String(255))
-    recovery_codes: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString(255))
+    # Set once the person proved the authenticator works; until then the secret is pending.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last TOTP time step accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    recovery_codes: Mapped[list[str] | None] = mapped_column(sa.JSON)  # hashes, one-time
     # Bumped on logout-everywhere and password change; stored in the session to end old ones.
     session_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -183,15 +189,23 @@ class Case(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[str | None] = mapped_column(EncryptedText)
     followup_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     followup_result: Mapped[str | None] = mapped_column(sa.String(20))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Receipt codes are kept only as keyed hashes (DESIGN §8).
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
-    reporter_email: Mapped[str | None] = mapped_column(sa.Text)  # encrypted when confidential
+    reporter_email: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     reporter_language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    # Tick bookkeeping (issue 5). tick_due = the next moment the tick must look at this case,
+    # kept in step by the listeners below, so a tick with nothing due reads one index range.
+    tick_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    escalation_due: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_notices: Mapped[int] = mapped_column(default=0)  # 1 = "nearing" sent, 2 = "passed" sent
+    followup_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -205,6 +219,55 @@ class Case(Base):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+
+LEGAL_WARNING_BEFORE = timedelta(hours=24)
+_UNACKNOWLEDGED = (CaseStatus.NEW, CaseStatus.REOPENED)
+_SETTLED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+
+
+def next_tick_due(case: Case) -> datetime | None:
+    """Return the next moment the tick has something to do for this case."""
+    moments = []
+    status = case.status or CaseStatus.NEW  # column defaults are not applied yet on insert
+    if status in _UNACKNOWLEDGED and case.escalation_due is not None:
+        moments.append(case.escalation_due)
+    if status not in _SETTLED:
+        if case.resolve_due and case.resolve_reminded_at is None \
+                and status != CaseStatus.REFERRED:
+            moments.append(case.resolve_due)
+        if case.legal_due and (case.legal_notices or 0) < 2:
+            moments.append(case.legal_due - LEGAL_WARNING_BEFORE
+                           if not case.legal_notices else case.legal_due)
+    if status == CaseStatus.RESOLVED and case.followup_announced_at is None \
+            and case.followup_result is None:
+        if case.followup_due:
+            moments.append(case.followup_due)
+        elif case.resolved_at and needs_follow_up_check(case.category):
+            moments.append(case.resolved_at)  # the tick schedules the check
+    return min(moments, default=None)
+
+
+@sa.event.listens_for(Case, "before_insert")
+def _case_before_insert(_mapper, _conn, case: Case) -> None:
+    if case.escalation_due is None and not case.escalation_level and case.escalation_chain:
+        case.escalation_due = case.ack_due
+    case.tick_due = next_tick_due(case)
+
+
+@sa.event.listens_for(Case, "before_update")
+def _case_before_update(_mapper, _conn, case: Case) -> None:
+    changed = lambda name: orm.attributes.get_history(case, name).has_changes()  # noqa: E731
+    # A moved deadline (reopened, reassigned, extended) restarts its clock and reminders.
+    if changed("ack_due"):
+        case.escalation_due = case.ack_due
+    if changed("resolve_due"):
+        case.resolve_reminded_at = None
+    if changed("legal_due"):
+        case.legal_notices = 0
+    if changed("followup_due"):
+        case.followup_announced_at = None
+    case.tick_due = next_tick_due(case)
 
 
 class Report(Base):
@@ -224,12 +287,12 @@ class Report(Base):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("group.id"))
     about_kind: Mapped[str | None] = mapped_column(sa.String(10))  # child | staff | other
     about_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    # Free text and identity; encrypted at rest when the report is confidential.
-    description: Mapped[str] = mapped_column(sa.Text, default="")
-    about_text: Mapped[str | None] = mapped_column(sa.Text)
-    reporter_name: Mapped[str | None] = mapped_column(sa.Text)
-    reporter_email: Mapped[str | None] = mapped_column(sa.Text)
-    reporter_phone: Mapped[str | None] = mapped_column(sa.Text)
+    # Free text and identity: encrypted at rest for every report (tracker/crypto.py).
+    description: Mapped[str] = mapped_column(EncryptedText, default="")
+    about_text: Mapped[str | None] = mapped_column(EncryptedText)
+    reporter_name: Mapped[str | None] = mapped_column(EncryptedText)
+    reporter_email: Mapped[str | None] = mapped_column(EncryptedText)
+    reporter_phone: Mapped[str | None] = mapped_column(EncryptedText)
     encrypted: Mapped[bool] = mapped_column(default=False)
     danger: Mapped[bool] = mapped_column(default=False)
     wants_talk: Mapped[bool] = mapped_column(default=False)
@@ -272,7 +335,7 @@ class CaseEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     # Who acted when no user did: "reporter", "system".
     actor_label: Mapped[str | None] = mapped_column(sa.String(40))
-    body: Mapped[str | None] = mapped_column(sa.Text)  # encrypted when the case is confidential
+    body: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
@@ -282,6 +345,7 @@ class CaseAction(Base):
     """A small task on a case with an owner and a due date."""
 
     __tablename__ = "case_action"
+    __table_args__ = (sa.Index("ix_case_action_open_due", "done_at", "reminded_at", "due"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
@@ -311,7 +375,7 @@ class MeldcodeStep(Base):
     case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
                                          primary_key=True)
     step: Mapped[int] = mapped_column(primary_key=True)
-    finding: Mapped[str] = mapped_column(sa.Text)
+    finding: Mapped[str] = mapped_column(EncryptedText)
     by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -35,3 +35,19 @@ def can_view(viewer: Viewer, case: CaseScope) -> bool:
 def can_act(viewer: Viewer, case: CaseScope) -> bool:
     """Return whether the viewer may take actions on the case."""
     return can_view(viewer, case)
+
+
+def can_see_access_log(viewer: Viewer, case: CaseScope) -> bool:
+    """Return whether the viewer may read who opened the case: the VP for sealed cases,
+    the directie for ordinary ones (DESIGN §8)."""
+    if not can_view(viewer, case):
+        return False
+    return (VP_ROLE if case.confidential else OVERSIGHT_ROLE) in viewer.roles
+
+
+def may_receive(user_id: int, roles: frozenset[str], about_user_id: int | None,
+                confidential: bool) -> bool:
+    """Return whether a person may be given a case (assigned, informed, owner of an action)."""
+    if about_user_id is not None and user_id == about_user_id:
+        return False
+    return VP_ROLE in roles if confidential else True

@@ -17,7 +17,7 @@ from tracker.models import (
     ReporterType,
     User,
 )
-from tracker.services import routing
+from tracker.services import notify, routing
 from tracker.services.timeline import add_event
 
 
@@ -102,6 +102,8 @@ def submit_report(session: orm.Session, data: ReportInput, now: datetime, *,
               channel=data.channel)
     add_event(session, case, "routed", now, actor_label="system", reason=decision.reason,
               primary_role=decision.primary_role, assignees=list(decision.assignees),
-              informed=list(decision.informed))
+              informed=list(decision.informed), route=decision.route,
+              notes=list(decision.notes))
     session.flush()
+    notify.case_created(session, case, now)
     return Submitted(report, case, duplicate=False)

@@ -1,38 +1,97 @@
-"""Logging in and out."""
+"""Logging in (password, then a second factor where required) and out."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import LoginUser, verify_password
-from tracker.db import get_session
-from tracker.forms import ButtonForm, LoginForm
+from tracker.db import get_session, utcnow
+from tracker.extensions import limiter
+from tracker.forms import ButtonForm, LoginForm, TwoFactorForm
 from tracker.models import User
+from tracker.security import start_idle_clock
+from tracker.services import twofactor
+from tracker.views import no_store
 
 bp = Blueprint("auth", __name__)
+
+PENDING = "_2fa_pending"  # "user_id:session_epoch" after the password, before the code
+PENDING_SINCE = "_2fa_since"
+PENDING_NEXT = "_2fa_next"
+PENDING_SECONDS = 10 * 60
 
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect a login to another site.
     if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
+            and "\\" not in target and not urlsplit(target).netloc:
         return target
     return url_for("cases.queue")
+
+
+def _login_key() -> str:
+    # Per address and per visitor: one attacker cannot lock a colleague out from elsewhere
+    # for long, and cannot try many addresses either (see the second limit).
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"login:{email}"
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count: a colleague who logs in often is never locked out.
+    return response.status_code != 302
+
+
+def _pending_user() -> User | None:
+    """Return who passed the password step in this browser, if recent and still valid."""
+    ident, since = session.get(PENDING), session.get(PENDING_SINCE)
+    if not isinstance(ident, str) or not isinstance(since, int) \
+            or time.time() - since > PENDING_SECONDS:
+        return None
+    user_id, _sep, epoch = ident.partition(":")
+    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return user
+
+
+def _pending_key() -> str:
+    return f"2fa:{session.get(PENDING, '-')}"
+
+
+def _complete_login(user: User, target: str | None):
+    for key in (PENDING, PENDING_SINCE, PENDING_NEXT):
+        session.pop(key, None)
+    login_user(LoginUser(user))
+    start_idle_clock()
+    return redirect(_safe_next(target))
 
 
 @bp.get("/login")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("cases.queue"))
-    return render_template("auth/login.html", form=LoginForm())
+    return no_store(render_template("auth/login.html", form=LoginForm()))
 
 
 @bp.post("/login")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=_login_key,
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_VISITOR"], deduct_when=_failed)
 def login_post():
     form = LoginForm()
     if form.validate_on_submit():
@@ -40,15 +99,112 @@ def login_post():
         user = get_session().scalar(sa.select(User).where(sa.func.lower(User.email) == email))
         if verify_password(user.password_hash if user else None, form.password.data) \
                 and user.active:
-            login_user(LoginUser(user))
-            return redirect(_safe_next(request.args.get("next")))
+            if not twofactor.needs_second_factor(user):
+                return _complete_login(user, request.args.get("next"))
+            session[PENDING] = f"{user.id}:{user.session_epoch}"
+            session[PENDING_SINCE] = int(time.time())
+            session[PENDING_NEXT] = request.args.get("next") or ""
+            endpoint = "auth.two_factor" if twofactor.is_enrolled(user) else "auth.enrol"
+            return redirect(url_for(endpoint))
         flash(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."), "error")
-    return render_template("auth/login.html", form=form), 200
+    return no_store(render_template("auth/login.html", form=form)), 200
+
+
+def _restart():
+    flash(_("Log opnieuw in: de vorige stap is verlopen."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.get("/login/tweestaps")
+def two_factor():
+    user = _pending_user()
+    if user is None or not twofactor.is_enrolled(user):
+        return _restart()
+    return no_store(render_template("auth/two_factor.html", form=TwoFactorForm()))
+
+
+@bp.post("/login/tweestaps")
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key)
+def two_factor_post():
+    user = _pending_user()
+    if user is None or not twofactor.is_enrolled(user):
+        return _restart()
+    form = TwoFactorForm()
+    db = get_session()
+    if form.validate_on_submit():
+        used = twofactor.verify(db, user, form.code.data, utcnow())
+        if used:
+            db.commit()
+            if used == "recovery":
+                flash(_("Je hebt een herstelcode gebruikt. Je hebt er nog %(n)d.",
+                        n=len(user.recovery_codes or [])), "info")
+            return _complete_login(user, session.get(PENDING_NEXT))
+        form.code.errors = [_("Deze code klopt niet of is al gebruikt. Probeer de nieuwste "
+                              "code uit je app, of een herstelcode.")]
+    return no_store(render_template("auth/two_factor.html", form=form)), 422
+
+
+def _enrol_page(user: User, form: TwoFactorForm, status: int = 200):
+    db = get_session()
+    secret = twofactor.pending_secret(db, user)
+    db.commit()
+    issuer = f"Meldpunt {current_app.config['TRACKER_SCHOOL_NAME']}"
+    uri = twofactor.provisioning_uri(user, issuer)
+    return no_store(render_template(
+        "auth/enrol.html", form=form, secret=secret, qr=twofactor.qr_data_uri(uri),
+        required=twofactor.required_for(user))), status
+
+
+def _enrolling_user() -> User | None:
+    # First login of a role that needs 2FA, or a logged-in person who opts in.
+    user = _pending_user()
+    if user is None and current_user.is_authenticated:
+        user = current_user.model
+    return None if user is None or twofactor.is_enrolled(user) else user
+
+
+@bp.get("/login/tweestaps/instellen")
+def enrol():
+    user = _enrolling_user()
+    if user is None:
+        return _restart() if not current_user.is_authenticated \
+            else redirect(url_for("cases.queue"))
+    return _enrol_page(user, TwoFactorForm())
+
+
+@bp.post("/login/tweestaps/instellen")
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key)
+def enrol_post():
+    user = _enrolling_user()
+    if user is None:
+        return _restart() if not current_user.is_authenticated \
+            else redirect(url_for("cases.queue"))
+    form = TwoFactorForm()
+    if not form.validate_on_submit():
+        return _enrol_page(user, form, 422)
+    db = get_session()
+    codes = twofactor.confirm_enrolment(db, user, form.code.data, utcnow())
+    if codes is None:
+        form.code.errors = [_("Deze code klopt niet. Controleer de tijd op je telefoon en "
+                              "vul de nieuwste code in.")]
+        return _enrol_page(user, form, 422)
+    db.commit()
+    target = _safe_next(session.get(PENDING_NEXT))
+    if not current_user.is_authenticated:
+        _complete_login(user, target)
+    # Shown once, never stored in plain text: the person must write them down now.
+    return no_store(render_template("auth/recovery_codes.html", codes=codes, next=target))
 
 
 @bp.post("/logout")
 def logout():
     if ButtonForm().validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this person's sessions on every device: the epoch is part of the login id.
+            db = get_session()
+            user = db.get(User, current_user.model.id)
+            user.session_epoch = (user.session_epoch or 0) + 1
+            db.commit()
         logout_user()
-        flash(_("Je bent uitgelogd."), "info")
-    return redirect(url_for("auth.login"))
+        flash(_("Je bent uitgelogd, op al je apparaten."), "info")
+    return redirect(url_for("auth.login"), code=303)

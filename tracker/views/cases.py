@@ -1,15 +1,20 @@
-"""Staff workspace: the queue ("Mijn werkvoorraad") and the case page."""
+"""Staff workspace: the queue ("Mijn werkvoorraad"), the case page and its actions."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
-from tracker import queries
-from tracker.access import case_or_404
+from tracker import case_forms, queries
+from tracker.access import case_or_404, scope_of, viewer_of
 from tracker.db import get_session, utcnow
-from tracker.forms import ButtonForm
+from tracker.domain.categories import CATEGORY_BY_KEY
+from tracker.domain.permissions import can_act
+from tracker.domain.states import MELDCODE_STEPS
+from tracker.labels import category_choices
+from tracker.services import case_work, notify
 from tracker.services import cases as case_service
 from tracker.services.cases import record_view
 from tracker.views import no_store
@@ -20,10 +25,17 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @bp.get("/")
 @login_required
 def queue():
-    page = request.args.get("page", 1, type=int) or 1
-    view = queries.queue(get_session(), current_user.model, utcnow(), page=max(page, 1),
-                         status=request.args.get("status") or None)
-    return no_store(render_template("cases/queue.html", view=view))
+    args = request.args
+    group = args.get("group", type=int)
+    category = args.get("category") if args.get("category") in CATEGORY_BY_KEY else None
+    role = args.get("role") if args.get("role") in case_forms.ROLES else None
+    view = queries.queue(get_session(), current_user.model, utcnow(),
+                         page=max(args.get("page", 1, type=int) or 1, 1),
+                         status=args.get("status") or None, category=category, group=group,
+                         role=role or None)
+    return no_store(render_template("cases/queue.html", view=view,
+                                    roles=case_forms.ROLES,
+                                    categories=category_choices("staff")))
 
 
 @bp.get("/<int:case_id>")
@@ -31,11 +43,24 @@ def queue():
 def detail(case_id: int):
     db = get_session()
     case = case_or_404(db, case_id, current_user.model)
+    # End the read before writing: a GET's transaction is deferred (see tracker.db).
+    db.commit()
     record_view(db, case, current_user.model, utcnow())
     db.commit()
-    page = queries.case_page(db, case)
-    return no_store(render_template("cases/detail.html", case=case, page=page,
-                                    form=ButtonForm(), now=utcnow()))
+    return render_case(case)
+
+
+def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, status: int = 200):
+    """Render the case page with fresh forms (one of them possibly as submitted)."""
+    page = queries.case_page(get_session(), case, current_user.model)
+    forms = case_forms.forms_for(case, page, utcnow())
+    if override:
+        forms[override[0]] = override[1]
+    template = "confidential/detail.html" if case.confidential else "cases/detail.html"
+    return no_store(render_template(
+        template, case=case, page=page, forms=forms, allowed=case_service.allowed(case),
+        form=forms["acknowledge"], now=utcnow(), sealed=case.confidential,
+        meldcode_steps=MELDCODE_STEPS)), status
 
 
 @bp.post("/<int:case_id>/acknowledge")
@@ -43,12 +68,104 @@ def detail(case_id: int):
 def acknowledge(case_id: int):
     db = get_session()
     case = case_or_404(db, case_id, current_user.model)
-    if ButtonForm().validate_on_submit():
-        try:
-            case_service.acknowledge(db, case, current_user.model, utcnow())
-            db.commit()
-            flash(_("Je hebt deze melding opgepakt."), "success")
-        except case_service.ActionRefused as refused:
-            db.rollback()
-            flash(str(refused), "error")
+    form = case_forms.AcknowledgeForm()
+    if form.validate_on_submit():
+        return _run(case, "acknowledge", form, lambda now: case_service.acknowledge(
+            db, case, current_user.model, now, form.version.data))
     return redirect(url_for("cases.detail", case_id=case_id), code=303)
+
+
+ACTIONS = "start,note,message,assign,action,complete_action,refer,link,resolve," \
+          "schedule_check,record_check,close,reopen"
+
+
+@bp.post(f"/<int:case_id>/<any({ACTIONS}):action>")
+@bp.post("/<int:case_id>/meldcode/<int:step>", defaults={"action": "meldcode"})
+@login_required
+def act(case_id: int, action: str, step: int | None = None):
+    db = get_session()
+    case = case_or_404(db, case_id, current_user.model)
+    page = queries.case_page(db, case, current_user.model)
+    prefix = f"meldcode{step}" if step else action
+    form = case_forms.bound_form(action, prefix, page)
+    if not form.validate_on_submit():
+        return render_case(case, (prefix, form), 422)
+    user = current_user.model
+    return _run(case, prefix, form, lambda now: HANDLERS[action](db, case, user, now, form))
+
+
+def _run(case, prefix: str, form, call):
+    """Run one service call; commit once, or show why not."""
+    db = get_session()
+    try:
+        call(utcnow())
+        db.commit()
+    except (case_service.StaleCase, StaleDataError):
+        db.rollback()
+        flash(case_service.STALE_MESSAGE, "error")
+        fresh = case_or_404(db, case.id, current_user.model)
+        if getattr(form, "version", None) is not None:
+            form.version.data = fresh.version  # the fresh page is what they now see
+        return render_case(fresh, (prefix, form), 409)
+    except case_service.ActionRefused as refused:
+        db.rollback()
+        flash(str(refused), "error")
+    else:
+        flash(str(DONE.get(prefix.rstrip("12345"), _l("Opgeslagen."))), "success")
+        if not can_act(viewer_of(current_user.model), scope_of(case)):
+            return redirect(url_for("cases.queue"), code=303)  # handed on, out of sight
+    return redirect(url_for("cases.detail", case_id=case.id), code=303)
+
+
+def _follow_up_url() -> str:
+    return notify.base_url() + url_for("follow_up.enter")
+
+
+HANDLERS = {
+    "start": lambda db, c, u, now, f: case_service.start(db, c, u, now, f.version.data),
+    "note": lambda db, c, u, now, f: case_service.add_note(db, c, u, now, f.version.data,
+                                                          f.body.data),
+    "message": lambda db, c, u, now, f: case_service.message_reporter(
+        db, c, u, now, f.version.data, f.body.data, follow_up_url=_follow_up_url()),
+    "assign": lambda db, c, u, now, f: case_work.assign(
+        db, c, u, now, f.version.data, reason=f.reason.data, user_id=f.user.data or None,
+        role=f.role.data or None, keep_informed=f.keep_informed.data),
+    "action": lambda db, c, u, now, f: case_work.add_action(
+        db, c, u, now, f.version.data, title=f.title.data, owner_id=f.owner.data,
+        due=f.due.data),
+    "complete_action": lambda db, c, u, now, f: case_work.complete_action(
+        db, c, u, now, f.version.data, f.action_id.data),
+    "refer": lambda db, c, u, now, f: case_service.refer(
+        db, c, u, now, f.version.data, to=f.to.data, on=f.on.data, note=f.note.data or ""),
+    "link": lambda db, c, u, now, f: case_work.link(db, c, u, now, f.version.data,
+                                                    f.other.data),
+    "resolve": lambda db, c, u, now, f: case_service.resolve(db, c, u, now, f.version.data,
+                                                            f.outcome.data),
+    "schedule_check": lambda db, c, u, now, f: case_service.schedule_check(
+        db, c, u, now, f.version.data, f.on.data),
+    "record_check": lambda db, c, u, now, f: case_service.record_check(
+        db, c, u, now, f.version.data, f.result.data, f.note.data or ""),
+    "close": lambda db, c, u, now, f: case_service.close(db, c, u, now, f.version.data),
+    "reopen": lambda db, c, u, now, f: case_service.reopen(db, c, u, now, f.version.data,
+                                                          f.reason.data),
+    "meldcode": lambda db, c, u, now, f: case_work.record_meldcode_step(
+        db, c, u, now, f.version.data, f.step.data, f.finding.data),
+}
+
+DONE = {
+    "acknowledge": _l("Je hebt deze melding opgepakt."),
+    "start": _l("De melding staat nu in behandeling."),
+    "note": _l("Je notitie is opgeslagen."),
+    "message": _l("Je bericht aan de melder is verstuurd."),
+    "assign": _l("De melding is toegewezen."),
+    "action": _l("De actie is toegevoegd."),
+    "complete_action": _l("De actie is afgevinkt."),
+    "refer": _l("De doorverwijzing is vastgelegd."),
+    "link": _l("De meldingen zijn gekoppeld."),
+    "resolve": _l("De melding is afgerond."),
+    "schedule_check": _l("De controle is gepland."),
+    "record_check": _l("De controle is vastgelegd."),
+    "close": _l("De melding is gesloten."),
+    "reopen": _l("De melding is heropend."),
+    "meldcode": _l("De stap van de meldcode is vastgelegd."),
+}

@@ -1,65 +1,128 @@
-"""The public report form for parents at /melden."""
+"""The public report form for parents at /melden, and the language switch."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from tracker.db import get_session, utcnow
-from tracker.extensions import csrf
+from tracker.extensions import LANGUAGES, csrf
 from tracker.forms import ParentReportForm, new_submission_key
 from tracker.labels import category_choices
-from tracker.models import Group, ReporterType
+from tracker.models import Group, ReporterType, Role, User, UserRole
+from tracker.services import receipts
+from tracker.services.notify import enqueue_mail
 from tracker.services.reports import ReportInput, find_submission, submit_report
 from tracker.views import no_store
 
 bp = Blueprint("report", __name__)
+# Staff a reporter can name: the people who work with the children.
+SCHOOL_ROLES = (Role.LEERKRACHT, Role.IB, Role.ANTI_PEST, Role.DIRECTIE)
 
 
-def _form(**kwargs) -> ParentReportForm:
-    form = ParentReportForm(**kwargs)
-    form.category.choices = [("", _("Kies…"))] + category_choices("parent")
+def staff_choices(first: str) -> list[tuple[str, str]]:
+    """Return (id, name) of active school staff, for "about a staff member"."""
+    people = get_session().execute(
+        sa.select(User.id, User.name).join(UserRole)
+        .where(User.active.is_(True), UserRole.role.in_(SCHOOL_ROLES))
+        .group_by(User.id, User.name).order_by(User.name))
+    return [("", first)] + [(str(i), n) for i, n in people]
+
+
+def fill_choices(form, audience: str):
+    """Give a report form its choices (categories, groups, staff) in the current language."""
+    form.category.choices = [("", _("Kies…"))] + category_choices(audience)
     groups = get_session().scalars(
         sa.select(Group).where(Group.active.is_(True)).order_by(Group.number))
     form.group.choices = [("", _("Weet ik niet / geen groep"))] + [
         (str(g.number), g.name) for g in groups]
+    form.about_staff.choices = staff_choices(_("Kies een naam (niet verplicht)"))
     return form
+
+
+def report_input(form, *, channel: str, reporter_type: ReporterType) -> ReportInput:
+    """Return the report a (validated) parent or staff form describes."""
+    about = form.about_kind.data
+    staff_id = form.about_staff.data if about == "staff" else ""
+
+    def text(field) -> str | None:
+        if field is None:
+            return None
+        return (field.data or "").strip() or None
+
+    return ReportInput(
+        submission_key=form.submission_key.data, channel=channel,
+        reporter_type=reporter_type, category=form.category.data,
+        description=form.description.data.strip(),
+        group_number=int(form.group.data) if form.group.data else None,
+        about_kind=about, about_user_id=int(staff_id) if staff_id else None,
+        about_text=text(form.about_text),
+        reporter_name=text(getattr(form, "name", None)),
+        reporter_email=(text(getattr(form, "email", None)) or "").lower() or None,
+        reporter_phone=text(getattr(form, "phone", None)),
+        danger=form.danger.data, sexual=form.sexual.data,
+        confidential=form.confidential.data, language=str(get_locale() or "nl"))
+
+
+def save_report(data: ReportInput, actor=None) -> tuple[str, object]:
+    """Submit (once per form key), give it a text receipt code; return (code, case)."""
+    db = get_session()
+    secret = receipts.receipt_key(current_app.config["SECRET_KEY"])
+    try:
+        case = submit_report(db, data, utcnow(), actor=actor).case
+        code = receipts.issue_code(db, case, secret, data.submission_key, "text")
+        if data.reporter_email:
+            enqueue_mail(db, key=f"receipt:{case.id}", to=data.reporter_email,
+                         recipient_kind="parent", template="receipt", now=utcnow(),
+                         context={"code": code, "follow_up_url": follow_up_url()},
+                         case=case, language=data.language)
+        db.commit()
+    except sa.exc.IntegrityError:
+        # Two clicks raced past each other: the first one's report and code stand.
+        db.rollback()
+        report = find_submission(db, data.submission_key)
+        if report is None:
+            raise
+        case = report.case
+        code = receipts.issue_code(db, case, secret, data.submission_key, "text")
+    return code, case
+
+
+def follow_up_url() -> str:
+    return current_app.config["TRACKER_BASE_URL"].rstrip("/") + "/volgen/"
 
 
 @bp.get("/melden")
 def form():
-    return no_store(render_template("report/form.html",
-                                    form=_form(submission_key=new_submission_key())))
+    form = fill_choices(ParentReportForm(submission_key=new_submission_key()), "parent")
+    return no_store(render_template("report/form.html", form=form))
 
 
 # The form validates its own CSRF token so a stale one refills the form instead of a 400.
 @csrf.exempt
 @bp.post("/melden")
 def submit():
-    form = _form()
+    form = fill_choices(ParentReportForm(), "parent")
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             flash(_("Het formulier was verlopen. Uw tekst staat er nog: controleer hem en "
                     "verstuur opnieuw."), "error")
         return no_store(render_template("report/form.html", form=form)), 422
-    db = get_session()
-    data = ReportInput(
-        submission_key=form.submission_key.data, channel="web",
-        reporter_type=ReporterType.PARENT, category=form.category.data,
-        description=form.description.data.strip(),
-        group_number=int(form.group.data) if form.group.data else None,
-        reporter_email=(form.email.data or "").strip().lower() or None,
-    )
-    try:
-        submit_report(db, data, utcnow())
-        db.commit()
-    except sa.exc.IntegrityError:
-        # Two clicks raced past each other: the first one's report stands.
-        db.rollback()
-        if find_submission(db, data.submission_key) is None:
-            raise
+    data = report_input(form, channel="web", reporter_type=ReporterType.PARENT)
+    code, _case = save_report(data)
     session["last_report"] = data.submission_key
+    session["receipt_code"] = code  # shown once by the thanks page, then gone
     return redirect(url_for("report.thanks"), code=303)
 
 
@@ -67,4 +130,16 @@ def submit():
 def thanks():
     if "last_report" not in session:
         return redirect(url_for("report.form"))
-    return no_store(render_template("report/thanks.html"))
+    code = session.pop("receipt_code", None)
+    return no_store(render_template("report/thanks.html", code=code))
+
+
+@bp.get("/taal/<lang>")
+def language(lang: str):
+    """Remember the visitor's language and go back to the page they were on."""
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("report.form")
+    return redirect(target, code=303)

@@ -1,0 +1,191 @@
+"""Rate limits: login, second factor, password reset, code lookups, kiosk; across processes."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import orm
+
+from tests.conftest import ScratchDatabase, csrf_from, enrol_kiosk, post_form
+from tests.test_kiosk import five_taps
+from tracker import create_app, migrate
+from tracker.demo import DEMO_PASSWORD, load_demo
+
+LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes", "TWO_FACTOR_LIMIT": "3 per 5 minutes",
+          "PASSWORD_RESET_LIMIT": "2 per hour", "KIOSK_SUBMIT_LIMIT": "2 per 10 minutes"}
+WAIT = re.compile(r"Probeer het opnieuw over (\d+) (minuut|minuten|seconden?) \(om \d\d:\d\d\)")
+
+
+@pytest.fixture
+def app(database, connection):
+    """Like conftest's app, but with limits on (fresh in-memory counts per test)."""
+    app = create_app({"TESTING": True, "DATABASE_URL": database.url, "SERVER_NAME": "meldpunt.test",
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://"} | LIMITS)
+    app.extensions["tracker.sessionmaker"] = orm.sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    return app
+
+
+def _wrong_login(client, email="ib@demo.meldpunt.test"):
+    return post_form(client, "/login", {"email": email, "password": "fout-wachtwoord"})
+
+
+def _says_when(response) -> int:
+    html = response.get_data(as_text=True)
+    found = WAIT.search(html)
+    assert found, html
+    assert int(response.headers["Retry-After"]) > 0
+    return int(found.group(1))
+
+
+def test_login_locks_an_address_out_and_says_when(client, app):
+    for _ in range(3):
+        assert _wrong_login(client).status_code == 200
+    locked = _wrong_login(client)
+    assert locked.status_code == 429
+    assert 14 <= _says_when(locked) <= 15  # minutes
+    # The right password does not get in meanwhile either, but another address still can.
+    assert post_form(client, "/login", {"email": "ib@demo.meldpunt.test",
+                                        "password": DEMO_PASSWORD}).status_code == 429
+    assert _wrong_login(client, "antipest@demo.meldpunt.test").status_code == 200
+
+
+def test_successful_logins_do_not_count(app):
+    for _ in range(5):
+        client = app.test_client()
+        response = post_form(client, "/login", {"email": "ib@demo.meldpunt.test",
+                                                "password": DEMO_PASSWORD})
+        assert response.status_code == 302
+
+
+def test_guessing_the_second_factor_is_limited(client):
+    post_form(client, "/login", {"email": "vp@demo.meldpunt.test", "password": DEMO_PASSWORD})
+    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
+    for _ in range(3):
+        response = client.post("/login/tweestaps/instellen",
+                               data=csrf_from(page) | {"code": "123456"})
+        assert response.status_code == 422
+    locked = client.post("/login/tweestaps/instellen", data=csrf_from(page) | {"code": "1"})
+    assert locked.status_code == 429 and _says_when(locked) >= 1
+
+
+def test_password_reset_requests_are_limited(client):
+    for _ in range(2):
+        assert post_form(client, "/wachtwoord/vergeten",
+                         {"email": "ib@demo.meldpunt.test"}).status_code == 303
+    locked = post_form(client, "/wachtwoord/vergeten", {"email": "ib@demo.meldpunt.test"})
+    assert locked.status_code == 429 and _says_when(locked) >= 59
+
+
+def test_code_lookups_are_limited_per_visitor(client):
+    for _ in range(10):
+        response = post_form(client, "/volgen/", {"code": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+        assert response.status_code != 429
+    locked = post_form(client, "/volgen/", {"code": "AAAA-BBBB-CCCC-DDDD-EEEE"})
+    assert locked.status_code == 429
+    assert 9 <= _says_when(locked) <= 10
+
+
+def test_kiosk_submissions_are_limited_per_tablet(app, client, session):
+    enrol_kiosk(client, session)
+    for _ in range(2):
+        assert five_taps(client).status_code == 303
+    locked = five_taps(client)
+    assert locked.status_code == 429 and _says_when(locked) >= 9
+
+
+# --- across processes: the counts live in Redis, shared by every worker and host ----------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def two_processes(tmp_path):
+    if not _redis_up():
+        if os.environ.get("CI"):
+            pytest.fail("Redis is not running on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379; start it to run this test")
+    scratch = ScratchDatabase(tmp_path)
+    with scratch.engine.begin() as conn:
+        migrate.upgrade(connection=conn)
+    with orm.Session(scratch.engine) as s:
+        load_demo(s)
+        s.commit()
+    prefix = f"meldpunt-test-{uuid.uuid4().hex[:8]}"
+    factory = ("tracker:create_app({'LOGIN_LIMIT_PER_ADDRESS': '3 per 15 minutes', "
+               f"'RATELIMIT_KEY_PREFIX': '{prefix}'}})")
+    env = os.environ | scratch.env | {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    ports, procs = [_free_port(), _free_port()], []
+    for port in ports:
+        procs.append(subprocess.Popen(  # noqa: S603 - fixed arguments
+            [gunicorn, "--no-control-socket", "-w", "1", "-b", f"127.0.0.1:{port}", factory],
+            cwd=Path(__file__).resolve().parent.parent, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
+    try:
+        for port in ports:
+            _wait_for(port)
+        yield [f"http://127.0.0.1:{p}" for p in ports]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=10)
+            proc.stderr.close()
+        scratch.drop()
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).close()  # noqa: S310
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"server on port {port} did not start")
+
+
+def test_limits_hold_across_two_app_processes(two_processes):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def attempt(base: str) -> tuple[int, str]:
+        page = opener.open(f"{base}/login").read().decode()  # noqa: S310
+        data = urllib.parse.urlencode(csrf_from(page) | {
+            "email": "ib@demo.meldpunt.test", "password": "fout-wachtwoord"}).encode()
+        try:
+            with opener.open(f"{base}/login", data=data) as response:  # noqa: S310
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    a, b = two_processes
+    assert [attempt(base)[0] for base in (a, b, a)] == [200, 200, 200]
+    status, html = attempt(b)  # the 4th attempt, at the process that saw only one
+    assert status == 429
+    assert WAIT.search(html)
+    assert attempt(a)[0] == 429

@@ -1,0 +1,140 @@
+"""Two-factor login: enrol on first login, a code at every login, one-time recovery codes."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import csrf_from, login, post_form
+from tracker.demo import DEMO_PASSWORD
+from tracker.models import User
+from tracker.services import twofactor
+from tracker.views.auth import PENDING_SINCE
+
+
+def _user(session, who: str) -> User:
+    session.expire_all()
+    return session.scalar(sa.select(User).where(User.email == f"{who}@demo.meldpunt.test"))
+
+
+def _password(client, who: str):
+    return post_form(client, "/login", {"email": f"{who}@demo.meldpunt.test",
+                                         "password": DEMO_PASSWORD})
+
+
+def _code(secret: str, offset: int = 0) -> str:
+    return pyotp.TOTP(secret).generate_otp(int(time.time()) // 30 + offset)
+
+
+def _enrol(client) -> tuple[str, list[str]]:
+    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    done = client.post("/login/tweestaps/instellen",
+                       data=csrf_from(page) | {"code": _code(secret)})
+    assert done.status_code == 200
+    codes = re.findall(r"<code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code>",
+                       done.get_data(as_text=True))
+    return secret, codes
+
+
+@pytest.mark.parametrize("who", ["vp", "directie", "bestuur", "fg", "admin"])
+def test_roles_that_need_it_enrol_before_any_page(client, who):
+    response = _password(client, who)
+    assert response.location.endswith("/login/tweestaps/instellen")
+    assert client.get("/cases/").status_code == 302  # not logged in yet
+    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
+    assert 'src="data:image/svg+xml' in page  # the QR code, made by segno, no script
+    assert "otpauth" not in page.replace("data:image/svg+xml", "")  # only inside the image
+
+
+def test_enrolment_shows_recovery_codes_once_and_stores_only_hashes(client, session):
+    _password(client, "vp")
+    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
+    wrong = client.post("/login/tweestaps/instellen", data=csrf_from(page) | {"code": "000000"})
+    assert wrong.status_code == 422 and "klopt niet" in wrong.get_data(as_text=True)
+    assert client.get("/cases/").status_code == 302
+    secret, codes = _enrol(client)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert client.get("/cases/").status_code == 200
+    user = _user(session, "vp")
+    assert user.totp_enabled_at is not None and user.totp_secret == secret
+    stored = " ".join(user.recovery_codes)
+    assert not any(c in stored or c.replace("-", "") in stored for c in codes)
+    raw = session.execute(sa.select(sa.type_coerce(User.totp_secret, sa.Text))
+                          .where(User.id == user.id)).scalar_one()
+    assert secret not in raw  # the secret is encrypted at rest
+
+
+def test_every_later_login_asks_a_fresh_code_never_the_same_twice(app, session):
+    first = app.test_client()
+    _password(first, "directie")
+    secret, _codes = _enrol(first)
+    # Another browser: password, then the code of the app.
+    second = app.test_client()
+    assert _password(second, "directie").location.endswith("/login/tweestaps")
+    page = second.get("/login/tweestaps").get_data(as_text=True)
+    used = _code(secret)  # the code used at enrolment (same 30 seconds)
+    refused = second.post("/login/tweestaps", data=csrf_from(page) | {"code": used})
+    assert refused.status_code == 422 and "al gebruikt" in refused.get_data(as_text=True)
+    ok = second.post("/login/tweestaps", data=csrf_from(page) | {"code": _code(secret, 1)})
+    assert ok.status_code == 302 and second.get("/cases/").status_code == 200
+
+
+def test_a_recovery_code_works_once(app, session):
+    first = app.test_client()
+    _password(first, "bestuur")
+    _secret, codes = _enrol(first)
+    for attempt, expected in ((codes[3].upper(), 302), (codes[3], 422)):
+        other = app.test_client()
+        _password(other, "bestuur")
+        page = other.get("/login/tweestaps").get_data(as_text=True)
+        response = other.post("/login/tweestaps", data=csrf_from(page) | {"code": attempt})
+        assert response.status_code == expected
+    assert len(_user(session, "bestuur").recovery_codes) == 9
+
+
+def test_others_log_in_with_a_password_and_may_opt_in(app, session):
+    client = app.test_client()
+    response = login(client, "leerkracht5")
+    assert response.location.endswith("/cases/")
+    secret, codes = _enrol(client)  # optional enrolment while logged in
+    assert codes and twofactor.is_enrolled(_user(session, "leerkracht5"))
+    again = app.test_client()
+    assert _password(again, "leerkracht5").location.endswith("/login/tweestaps")
+    assert again.get("/cases/").status_code == 302
+
+
+def test_the_half_way_state_expires(client):
+    _password(client, "fg")
+    with client.session_transaction() as s:
+        s[PENDING_SINCE] = int(time.time()) - 11 * 60
+    response = client.get("/login/tweestaps/instellen")
+    assert response.status_code == 303 and response.location.endswith("/login")
+
+
+def test_the_conftest_login_helper_completes_two_factor_for_the_other_tests(client):
+    login(client, "vp")
+    assert client.get("/vertrouwelijk/").status_code == 200
+
+
+def test_reset_makes_the_person_enrol_again(app, session):
+    client = app.test_client()
+    login(client, "admin")
+    user = _user(session, "admin")
+    twofactor.reset(session, user)
+    session.commit()
+    assert client.get("/cases/").status_code == 302  # old sessions end with the reset
+    assert _password(app.test_client(), "admin").location.endswith("/instellen")
+
+
+def test_the_cli_resets_a_lost_second_factor(app, session):
+    client = app.test_client()
+    login(client, "fg")
+    result = app.test_cli_runner().invoke(args=["twofactor", "reset", "fg@demo.meldpunt.test"])
+    assert result.exit_code == 0, result.output
+    assert not twofactor.is_enrolled(_user(session, "fg"))
+    assert app.test_cli_runner().invoke(args=["twofactor", "reset", "x@y.z"]).exit_code == 1

@@ -1,0 +1,201 @@
+"""Forms of the admin area, the first-run page and the password links (Dutch validators)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from tracker.services.user_tokens import MIN_PASSWORD
+
+
+def choices(*pairs) -> list[SelectChoice]:
+    """Return select options from (value, label) pairs (WTForms 3.3 wants SelectChoice)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+WEEKDAYS = choices(("1", _l("maandag")), ("2", _l("dinsdag")), ("3", _l("woensdag")),
+                   ("4", _l("donderdag")), ("5", _l("vrijdag")), ("6", _l("zaterdag")),
+                   ("7", _l("zondag")))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# A plain shape check: schools use internal and .test domains that email-validator refuses.
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _email():
+    return [DataRequired(_l("Vul een e-mailadres in.")),
+            Regexp(EMAIL_SHAPE, message=_l("Dit e-mailadres klopt niet.")), Length(max=254)]
+
+
+def _new_password():
+    return [DataRequired(_l("Kies een wachtwoord.")),
+            Length(min=MIN_PASSWORD, max=200,
+                   message=_l("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD))]
+
+
+class StaffForm(FlaskForm):
+    name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
+                                               Length(max=120)])
+    email = EmailField(_l("E-mailadres"), validators=_email())
+    roles = CheckboxesField(_l("Rollen"),
+                            validators=[DataRequired(_l("Kies minstens één rol."))])
+    workdays = CheckboxesField(_l("Werkdagen"), choices=WEEKDAYS,
+                               validators=[DataRequired(_l("Kies minstens één werkdag."))])
+
+
+class DeactivateForm(FlaskForm):
+    successor = SelectField(_l("Wie neemt de open meldingen over?"), validate_choice=True)
+
+
+class GroupForm(FlaskForm):
+    number = IntegerField(_l("Groepsnummer"), validators=[
+        InputRequired(_l("Vul een groepsnummer in.")),
+        NumberRange(1, 999, _l("Een groepsnummer ligt tussen 1 en 999."))])
+    name = StringField(_l("Naam"), validators=[Optional(), Length(max=60)])
+    teachers = CheckboxesField(_l("Leerkrachten"), coerce=int, validate_choice=True)
+    active = BooleanField(_l("Actief"), default=True)
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV-bestand"))
+
+
+class ImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+    send_invites = BooleanField(_l("Stuur nieuwe collega's een uitnodiging per e-mail"),
+                                default=True)
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(_l("E-mailadres"), validators=_email())
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=_new_password(),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Nog een keer"), validators=[
+        EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class SetupForm(FlaskForm):
+    token = StringField(_l("Installatiecode uit de console"),
+                        validators=[DataRequired(_l("Vul de installatiecode in."))],
+                        render_kw={"autocomplete": "off"})
+    school_name = StringField(_l("Naam van de school"),
+                              validators=[DataRequired(_l("Vul de naam van de school in.")),
+                                          Length(max=120)])
+    name = StringField(_l("Uw naam"), validators=[DataRequired(_l("Vul een naam in.")),
+                                                  Length(max=120)])
+    email = EmailField(_l("Uw e-mailadres"), validators=_email(),
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Wachtwoord"), validators=_new_password(),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Nog een keer"), validators=[
+        EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
+        render_kw={"autocomplete": "new-password"})
+    directie = BooleanField(_l("Ik ben ook directie"))
+
+
+class KioskForm(FlaskForm):
+    name = StringField(_l("Naam van het apparaat"), validators=[
+        DataRequired(_l("Geef het apparaat een naam, bijvoorbeeld 'Tablet gang boven'.")),
+        Length(max=80)])
+
+
+class RuleForm(FlaskForm):
+    priority = IntegerField(_l("Volgorde (laag = eerst)"), validators=[
+        InputRequired(_l("Vul een volgnummer in.")), NumberRange(0, 100000)])
+    category = SelectField(_l("Soort melding"), validate_choice=True)
+    reporter_types = CheckboxesField(_l("Van wie (leeg = iedereen)"), choices=choices(
+        ("child", _l("kind")), ("parent", _l("ouder")), ("staff", _l("medewerker"))))
+    primary_role = SelectField(_l("Naar"), validate_choice=True)
+    informed_roles = CheckboxesField(_l("Ook op de hoogte"), validate_choice=True)
+    ack = StringField(_l("Oppakken binnen"), validators=[
+        DataRequired(_l("Vul een termijn in, bijvoorbeeld 1d."))])
+    resolve = StringField(_l("Afronden binnen"), validators=[Optional()])
+    chain = StringField(_l("Escalatie (rollen, in volgorde, met komma's)"),
+                        validators=[Optional(), Length(max=120)])
+    urgent = BooleanField(_l("Spoed"))
+    enabled = BooleanField(_l("Aan"), default=True)
+
+
+class TryForm(FlaskForm):
+    class Meta:
+        csrf = False  # read-only GET form
+
+    reporter_type = SelectField(_l("Wie meldt"), choices=choices(
+        ("child", _l("kind")), ("parent", _l("ouder")), ("staff", _l("medewerker"))))
+    category = SelectField(_l("Soort melding"))
+    group = SelectField(_l("Groep"))
+    sexual = BooleanField(_l("Seksueel getint"))
+    danger = BooleanField(_l("Nu in gevaar"))
+    confidential = BooleanField(_l("Vertrouwelijk"))
+
+
+class ClosedDayForm(FlaskForm):
+    start = StringField(_l("Van"), validators=[DataRequired(_l("Vul een datum in."))],
+                        render_kw={"type": "date"})
+    end = StringField(_l("Tot en met (leeg = één dag)"), validators=[Optional()],
+                      render_kw={"type": "date"})
+    name = StringField(_l("Omschrijving"), validators=[
+        DataRequired(_l("Vul een omschrijving in, bijvoorbeeld 'Studiedag'.")), Length(max=80)])
+    kind = SelectField(_l("Soort"), choices=choices(("study_day", _l("studiedag")),
+                                             ("holiday", _l("vakantie")),
+                                             ("public_holiday", _l("feestdag"))))
+
+
+class RegionImportForm(FlaskForm):
+    region = SelectField(_l("Regio"), choices=choices(
+        ("noord", _l("Noord")), ("midden", _l("Midden")), ("zuid", _l("Zuid"))))
+    school_year = SelectField(_l("Schooljaar"))
+
+
+class SettingsForm(FlaskForm):
+    school_name = StringField(_l("Naam van de school"), validators=[
+        DataRequired(_l("Vul de naam van de school in.")), Length(max=120)])
+    logo = FileField(_l("Logo (PNG of SVG, ten hoogste 200 kB)"))
+    remove_logo = BooleanField(_l("Logo weghalen"))
+    vp_name = StringField(_l("Naam vertrouwenspersoon"), validators=[Optional(), Length(max=120)])
+    vp_phone = StringField(_l("Telefoon vertrouwenspersoon"), validators=[
+        Optional(), Length(max=30),
+        Regexp(r"^[0-9 +()-]+$", message=_l("Gebruik alleen cijfers, spaties, + en -."))])
+    vp_email = EmailField(_l("E-mail vertrouwenspersoon"), validators=[
+        Optional(), Regexp(EMAIL_SHAPE, message=_l("Dit e-mailadres klopt niet."))])
+    quiet_start = StringField(_l("Stille uren vanaf"), validators=[
+        DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Gebruik uu:mm."))],
+        render_kw={"type": "time"})
+    quiet_end = StringField(_l("Stille uren tot"), validators=[
+        DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Gebruik uu:mm."))],
+        render_kw={"type": "time"})
+    followup_days = IntegerField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
+        InputRequired(), NumberRange(1, 60, _l("Kies 1 tot 60 schooldagen."))])
+    default_ack = StringField(_l("Standaard termijn oppakken"), validators=[DataRequired()])
+    default_resolve = StringField(_l("Standaard termijn afronden"), validators=[DataRequired()])

@@ -1,0 +1,198 @@
+"""Forms of the case page: one per action, each carrying the case version it was built from."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from tracker.domain.states import MELDCODE_STEPS
+
+TEXT_MAX = 5000
+MESSAGE_MAX = 2000
+REFERRAL_BODIES = {
+    "veilig_thuis": _l("Veilig Thuis (0800-2000)"),
+    "politie": _l("Politie"),
+    "ggd": _l("GGD"),
+    "leerplicht": _l("Leerplichtambtenaar"),
+    "vertrouwensinspecteur": _l("Vertrouwensinspecteur (0900-1113111)"),
+    "other": _l("Andere instantie"),
+}
+ROLES = {
+    "leerkracht": _l("de leerkracht(en) van de groep"),
+    "ib": _l("IB'er"),
+    "anti_pest": _l("anti-pestcoördinator"),
+    "directie": _l("directie"),
+    "vertrouwenspersoon": _l("vertrouwenspersoon"),
+    "bestuur": _l("bestuur"),
+    "fg": _l("functionaris gegevensbescherming"),
+}
+
+
+def _choices(labels: dict, empty=None) -> list[SelectChoice]:
+    head = [SelectChoice("", empty)] if empty else []
+    return head + [SelectChoice(k, v) for k, v in labels.items()]
+
+
+def _text(label, message, max_=TEXT_MAX, rows=3):
+    return TextAreaField(label, validators=[
+        DataRequired(message),
+        Length(max=max_, message=_l("Gebruik ten hoogste %(max)d tekens.", max=max_))],
+        render_kw={"rows": rows, "maxlength": max_})
+
+
+class CaseForm(FlaskForm):
+    """Base: the case version the page showed (a stale form is refused)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class AcknowledgeForm(FlaskForm):
+    # The version is optional here: "Ik pak dit op" is safe to repeat (the state refuses it).
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class StartForm(CaseForm):
+    pass
+
+
+class NoteForm(CaseForm):
+    body = _text(_l("Interne notitie (ziet de melder nooit)"), _l("Schrijf de notitie."))
+
+
+class MessageForm(CaseForm):
+    body = _text(_l("Bericht aan de melder"), _l("Schrijf het bericht."), MESSAGE_MAX, 4)
+
+
+class AssignForm(CaseForm):
+    # Not validated against the list: the service refuses with a clear reason (e.g. the subject).
+    user = SelectField(_l("Aan een persoon"), coerce=int, validate_choice=False)
+    role = SelectField(_l("Of aan een rol"), choices=_choices(ROLES, _l("— kies een rol —")),
+                       validate_choice=False)
+    reason = _text(_l("Reden"), _l("Geef een reden op."), 500, 2)
+    keep_informed = BooleanField(_l("Wie de melding nu heeft, blijft meelezen"), default=True)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if ok and self.role.data and self.role.data not in ROLES:
+            self.role.errors.append(_l("Kies een rol uit de lijst."))
+            return False
+        if ok and bool(self.user.data) == bool(self.role.data):
+            self.user.errors.append(_l("Kies één persoon óf één rol."))
+            return False
+        return ok
+
+
+class ActionForm(CaseForm):
+    title = StringField(_l("Actie"), validators=[
+        DataRequired(_l("Beschrijf de actie, bijv. ‘gesprek met ouders’.")),
+        Length(max=200, message=_l("Gebruik ten hoogste %(max)d tekens.", max=200))],
+        render_kw={"maxlength": 200})
+    owner = SelectField(_l("Wie doet het"), coerce=int, validate_choice=True)
+    due = DateField(_l("Uiterlijk op"), validators=[InputRequired(_l("Kies een datum."))])
+
+
+class CompleteActionForm(CaseForm):
+    action_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class ReferForm(CaseForm):
+    to = SelectField(_l("Doorverwezen naar"), choices=_choices(REFERRAL_BODIES),
+                     validate_choice=True)
+    on = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
+    note = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[
+        Optional(), Length(max=TEXT_MAX)], render_kw={"rows": 2})
+
+
+class LinkForm(CaseForm):
+    other = IntegerField(_l("Nummer van de andere melding"), validators=[
+        InputRequired(_l("Vul een meldingnummer in.")),
+        NumberRange(min=1, message=_l("Vul een meldingnummer in."))])
+
+
+class ResolveForm(CaseForm):
+    outcome = _text(_l("Uitkomst"), _l("Beschrijf de uitkomst."))
+
+
+class ScheduleCheckForm(CaseForm):
+    on = DateField(_l("Controle op"), validators=[InputRequired(_l("Kies een datum."))])
+
+
+class RecordCheckForm(CaseForm):
+    result = RadioField(_l("Is het gestopt?"), choices=[
+        SelectChoice("stopped", _l("Ja, het is gestopt")),
+        SelectChoice("not_stopped", _l("Nee, het gaat door"))],
+        validators=[InputRequired(_l("Kies of het gestopt is."))])
+    note = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[
+        Optional(), Length(max=TEXT_MAX)], render_kw={"rows": 2})
+
+
+class CloseForm(CaseForm):
+    pass
+
+
+class ReopenForm(CaseForm):
+    reason = _text(_l("Waarom heropenen?"), _l("Geef een reden op."), 500, 2)
+
+
+class MeldcodeForm(CaseForm):
+    step = IntegerField(widget=HiddenInput(), validators=[
+        InputRequired(), NumberRange(min=1, max=len(MELDCODE_STEPS))])
+    finding = _text(_l("Wat is gevonden of besloten"), _l("Schrijf op wat is gevonden of "
+                                                          "besloten."))
+
+
+# action name (URL) -> form class; the prefix keeps field ids unique on the page.
+FORMS: dict[str, type[CaseForm]] = {
+    "start": StartForm, "note": NoteForm, "message": MessageForm, "assign": AssignForm,
+    "action": ActionForm, "complete_action": CompleteActionForm, "refer": ReferForm,
+    "link": LinkForm, "resolve": ResolveForm, "schedule_check": ScheduleCheckForm,
+    "record_check": RecordCheckForm, "close": CloseForm, "reopen": ReopenForm,
+    "meldcode": MeldcodeForm,
+}
+
+
+def _fill(form: FlaskForm, staff) -> FlaskForm:
+    people = [SelectChoice(u.id, u.name) for u in staff]
+    if isinstance(form, AssignForm):
+        form.user.choices = [SelectChoice(0, _l("— kies een persoon —")), *people]
+    if isinstance(form, ActionForm):
+        form.owner.choices = people
+    return form
+
+
+def bound_form(action: str, prefix: str, page) -> CaseForm:
+    """Return the posted form of an action, with its choices filled in."""
+    return _fill(FORMS[action](prefix=prefix), page.staff)
+
+
+def forms_for(case, page, now) -> dict[str, FlaskForm]:
+    """Return a fresh form for every action of the case page."""
+    from tracker.domain.calendar import local_date
+
+    today = local_date(now)
+    forms: dict[str, FlaskForm] = {
+        "acknowledge": AcknowledgeForm(formdata=None, version=case.version),
+    }
+    defaults = {"refer": {"on": today}, "assign": {"keep_informed": True}}
+    for name, cls in FORMS.items():
+        if name != "meldcode":
+            forms[name] = _fill(cls(formdata=None, prefix=name, version=case.version,
+                                    **defaults.get(name, {})), page.staff)
+    for step in MELDCODE_STEPS:
+        found = page.meldcode.get(step.number)
+        forms[f"meldcode{step.number}"] = MeldcodeForm(
+            formdata=None, prefix=f"meldcode{step.number}", version=case.version,
+            step=step.number, finding=found.finding if found else None)
+    return forms

@@ -1,0 +1,102 @@
+"""Response headers, idle sessions, and the append-only access log (DESIGN §8)."""
+
+from __future__ import annotations
+
+import time
+
+import sqlalchemy as sa
+from flask import Flask, Response, flash, request, session
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from tracker.models import AccessLog
+
+# No inline script or style anywhere: every script is a file served by the app (no CDN).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
+LAST_SEEN = "_last_seen"
+# The idle clock is written back at most once a minute, so not every request sets a cookie.
+TOUCH_EVERY = 60
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.before_request(_refuse_nul_characters)
+    app.before_request(_end_idle_session)
+    app.after_request(_security_headers)
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if _is_production():
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    if current_user and current_user.is_authenticated:
+        # Staff pages show case data: never keep them in a shared browser's cache.
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _is_production() -> bool:
+    from flask import current_app
+
+    return current_app.config.get("TRACKER_ENV") == "production"
+
+
+def _refuse_nul_characters():
+    """Refuse NUL characters anywhere in the request: no browser sends them when a person
+    types, and PostgreSQL cannot store them (a crash otherwise, not a message)."""
+    values = [request.path, *request.args.values(), *request.args.keys()]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        for key, items in request.form.lists():
+            values.append(key)
+            values.extend(items)
+    if any("\x00" in v for v in values):
+        from tracker.errors import render_error
+
+        return render_error(400, _("Er stond een teken in dat we niet kunnen verwerken. "
+                                   "Ga terug, haal het weg en probeer het opnieuw."))
+    return None
+
+
+def _end_idle_session() -> None:
+    """Log staff out after SESSION_IDLE_MINUTES without a request."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    from flask import current_app
+
+    now = int(time.time())
+    idle = int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    last = session.get(LAST_SEEN)
+    if isinstance(last, int) and now - last > idle:
+        logout_user()
+        session.pop(LAST_SEEN, None)
+        flash(_("Je was %(minutes)d minuten niet actief en bent daarom uitgelogd. "
+                "Log opnieuw in.", minutes=idle // 60), "info")
+        return
+    if not isinstance(last, int) or now - last >= TOUCH_EVERY:
+        session[LAST_SEEN] = now
+
+
+def start_idle_clock() -> None:
+    """Start the idle clock at login."""
+    session[LAST_SEEN] = int(time.time())
+
+
+class AccessLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an access log line."""
+
+
+@sa.event.listens_for(AccessLog, "before_update")
+@sa.event.listens_for(AccessLog, "before_delete")
+def _refuse_changes(_mapper, _connection, target: AccessLog) -> None:
+    raise AccessLogIsAppendOnly(f"access log line {target.id} cannot be changed or removed")

@@ -1,0 +1,167 @@
+"""Admin: staff accounts (invite, roles, working days, deactivate with case hand-over)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.admin_forms import DeactivateForm, StaffForm
+from tracker.db import get_session, utcnow
+from tracker.forms import ButtonForm
+from tracker.labels import ROLE
+from tracker.models import User
+from tracker.services import admin as admin_service
+from tracker.services.admin import AdminError
+from tracker.services.user_tokens import send_link
+from tracker.views.admin import admin_required
+
+bp = Blueprint("admin_staff", __name__, url_prefix="/admin/medewerkers")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _staff_form(**kwargs) -> StaffForm:
+    form = StaffForm(**kwargs)
+    form.roles.choices = [(key, label) for key, label in ROLE.items()]
+    return form
+
+
+@bp.get("/")
+@admin_required
+def index():
+    people = get_session().scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/staff.html", people=people, form=ButtonForm())
+
+
+@bp.get("/nieuw")
+@admin_required
+def new():
+    return render_template("admin/staff_form.html", form=_staff_form(workdays=list("12345")),
+                           person=None)
+
+
+@bp.post("/nieuw")
+@admin_required
+def create():
+    form = _staff_form()
+    db = get_session()
+    if form.validate_on_submit():
+        try:
+            user = admin_service.create_staff(
+                db, current_user.model, utcnow(), name=form.name.data, email=form.email.data,
+                roles=form.roles.data, workdays="".join(form.workdays.data))
+            send_link(db, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+            db.commit()
+            flash(_("%(name)s is uitgenodigd per e-mail.", name=user.name), "success")
+            return redirect(url_for("admin_staff.index"), code=303)
+        except AdminError as refused:
+            db.rollback()
+            flash(str(refused), "error")
+    return render_template("admin/staff_form.html", form=form, person=None), 422
+
+
+@bp.get("/<int:user_id>")
+@admin_required
+def edit(user_id: int):
+    person = _user_or_404(user_id)
+    form = _staff_form(name=person.name, email=person.email, roles=sorted(person.role_keys),
+                       workdays=list(person.workdays))
+    return render_template("admin/staff_form.html", form=form, person=person)
+
+
+@bp.post("/<int:user_id>")
+@admin_required
+def update(user_id: int):
+    person = _user_or_404(user_id)
+    form = _staff_form()
+    form.email.data = person.email  # the address is the login; it is not edited here
+    db = get_session()
+    if form.validate_on_submit():
+        try:
+            admin_service.update_staff(db, current_user.model, utcnow(), person,
+                                       name=form.name.data, roles=form.roles.data,
+                                       workdays="".join(form.workdays.data))
+            db.commit()
+            flash(_("De gegevens van %(name)s zijn opgeslagen.", name=person.name), "success")
+            return redirect(url_for("admin_staff.index"), code=303)
+        except AdminError as refused:
+            db.rollback()
+            flash(str(refused), "error")
+    return render_template("admin/staff_form.html", form=form, person=person), 422
+
+
+@bp.post("/<int:user_id>/uitnodiging")
+@admin_required
+def invite(user_id: int):
+    person = _user_or_404(user_id)
+    if ButtonForm().validate_on_submit() and person.active:
+        db = get_session()
+        send_link(db, person, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        admin_service.audit(db, current_user.model, utcnow(), "staff.invite",
+                            f"user:{person.id}", None, {"email": person.email})
+        db.commit()
+        flash(_("Er is een nieuwe uitnodiging gestuurd naar %(email)s.", email=person.email),
+              "success")
+    return redirect(url_for("admin_staff.index"), code=303)
+
+
+def _deactivate_form(person: User) -> DeactivateForm:
+    form = DeactivateForm()
+    others = get_session().scalars(sa.select(User).where(User.active.is_(True),
+                                                         User.id != person.id)
+                                   .order_by(User.name))
+    form.successor.choices = [("", _("Kies…"))] + [
+        (str(u.id), f"{u.name} ({', '.join(str(ROLE.get(r, r)) for r in sorted(u.role_keys))})")
+        for u in others]
+    return form
+
+
+@bp.get("/<int:user_id>/uitschakelen")
+@admin_required
+def deactivate(user_id: int):
+    person = _user_or_404(user_id)
+    cases = admin_service.open_cases_of(get_session(), person)
+    return render_template("admin/staff_deactivate.html", person=person, cases=cases,
+                           form=_deactivate_form(person))
+
+
+@bp.post("/<int:user_id>/uitschakelen")
+@admin_required
+def deactivate_post(user_id: int):
+    person = _user_or_404(user_id)
+    form = _deactivate_form(person)
+    db = get_session()
+    if form.validate_on_submit():
+        successor = db.get(User, int(form.successor.data)) if form.successor.data else None
+        try:
+            moved = admin_service.deactivate_staff(db, current_user.model, utcnow(), person,
+                                                   successor)
+            db.commit()
+            flash(_("%(name)s kan niet meer inloggen. %(n)d open meldingen zijn overgedragen.",
+                    name=person.name, n=moved), "success")
+            return redirect(url_for("admin_staff.index"), code=303)
+        except AdminError as refused:
+            db.rollback()
+            flash(str(refused), "error")
+    cases = admin_service.open_cases_of(db, person)
+    return render_template("admin/staff_deactivate.html", person=person, cases=cases,
+                           form=form), 422
+
+
+@bp.post("/<int:user_id>/activeren")
+@admin_required
+def reactivate(user_id: int):
+    person = _user_or_404(user_id)
+    if ButtonForm().validate_on_submit():
+        db = get_session()
+        admin_service.reactivate_staff(db, current_user.model, utcnow(), person)
+        db.commit()
+        flash(_("%(name)s kan weer inloggen.", name=person.name), "success")
+    return redirect(url_for("admin_staff.index"), code=303)

@@ -1,0 +1,90 @@
+"""The sealed area /vertrouwelijk: the vertrouwenspersoon's confidential cases (DESIGN §4.3).
+
+Confidential cases appear in no ordinary list, count or page query (`access.visible_clause`
+leaves them out); here the VP role gets its own queue and case page, built from the same
+queries, services and templates as the triage workspace. Everyone else gets the same 404 as
+for a case that does not exist.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, g, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from tracker import queries
+from tracker.access import case_or_404, may_see_access_log, sealed_clause
+from tracker.db import get_session, utcnow
+from tracker.domain.permissions import VP_ROLE
+from tracker.models import AccessLog, Case, CaseStatus, User
+from tracker.views import cases as cases_view
+from tracker.views import no_store
+
+bp = Blueprint("confidential", __name__, url_prefix="/vertrouwelijk")
+
+
+@bp.before_request
+@login_required
+def _vp_only():
+    # A 404, not a 403: the area does not exist for anyone else.
+    if VP_ROLE not in current_user.model.role_keys:
+        abort(404)
+
+
+def sealed_queue(session: orm.Session, user: User, now, *, page: int,
+                 status: str | None) -> queries.QueueView:
+    """Return one page of the confidential cases, overdue first, then by deadline."""
+    visible = sealed_clause(user)
+    counts = {str(k): v for k, v in session.execute(
+        sa.select(Case.status, sa.func.count()).where(visible).group_by(Case.status)).all()}
+    if status not in {s.value for s in CaseStatus}:
+        status = None
+    where = [visible, Case.status == status if status else Case.status != CaseStatus.CLOSED]
+    due = queries.next_due()
+    overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
+    total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
+    pages = max(1, -(-total // queries.PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    cases = list(session.scalars(
+        sa.select(Case).where(*where).order_by(overdue, due.is_(None), due, Case.id)
+        .limit(queries.PAGE_SIZE).offset((page - 1) * queries.PAGE_SIZE)))
+    return queries.QueueView(cases, counts, page, pages, status, now)
+
+
+@bp.get("/")
+def queue():
+    view = sealed_queue(get_session(), current_user.model, utcnow(),
+                        page=request.args.get("page", 1, type=int) or 1,
+                        status=request.args.get("status") or None)
+    return no_store(render_template("confidential/queue.html", view=view))
+
+
+@bp.get("/<int:case_id>")
+def case(case_id: int):
+    db = get_session()
+    found = case_or_404(db, case_id, current_user.model)
+    if not found.confidential:
+        abort(404)
+    db.add(AccessLog(case_id=found.id, user_id=current_user.model.id, at=utcnow(),
+                     via="sealed"))
+    db.commit()
+    # The triage case page and its tools; for a sealed case it uses confidential/detail.html.
+    return cases_view.render_case(found)
+
+
+@bp.app_template_global("may_see_access_log")
+def _may_see_access_log(case: Case) -> bool:
+    return current_user.is_authenticated and may_see_access_log(current_user.model, case)
+
+
+@bp.after_app_request
+def _back_into_the_sealed_area(response):
+    """After a case action on a sealed case, land on its sealed page, not under /cases."""
+    case_id = g.get("sealed_case_id")
+    if case_id and request.method == "POST" and response.status_code in (302, 303):
+        if urlsplit(response.location or "").path == url_for("cases.detail", case_id=case_id):
+            response.location = url_for("confidential.case", case_id=case_id)
+    return response

@@ -1,0 +1,83 @@
+"""Password reset and invitation links: one-time, expiring, the same answer for every address."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from tracker.admin_forms import ForgotForm, NewPasswordForm
+from tracker.db import get_session, utcnow
+from tracker.extensions import limiter
+from tracker.ratelimit import reset_key
+from tracker.services.admin import find_user
+from tracker.services.user_tokens import TokenError, find_valid, send_link, use
+from tracker.views import no_store
+
+bp = Blueprint("password", __name__)
+
+
+@bp.get("/wachtwoord/vergeten")
+def forgot():
+    return no_store(render_template("password/forgot.html", form=ForgotForm()))
+
+
+@bp.post("/wachtwoord/vergeten")
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT"], key_func=reset_key)
+def forgot_post():
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return no_store(render_template("password/forgot.html", form=form)), 422
+    db = get_session()
+    user = find_user(db, form.email.data)
+    if user is not None and user.active:
+        send_link(db, user, "reset", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        db.commit()
+    # The same words whether or not the address exists: no way to probe for accounts.
+    flash(_("Als dit adres bij ons bekend is, staat er binnen een paar minuten een mail met "
+            "een link klaar. De link werkt één uur."), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+def _page(token: str, purpose: str):
+    try:
+        find_valid(get_session(), token, purpose, utcnow())
+    except TokenError as expired:
+        return no_store(render_template("password/expired.html", message=str(expired))), 410
+    return no_store(render_template("password/new.html", form=NewPasswordForm(),
+                                    purpose=purpose))
+
+
+def _submit(token: str, purpose: str):
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return no_store(render_template("password/new.html", form=form, purpose=purpose)), 422
+    db = get_session()
+    try:
+        use(db, token, purpose, form.password.data, utcnow())
+        db.commit()
+    except TokenError as expired:
+        db.rollback()
+        return no_store(render_template("password/expired.html", message=str(expired))), 410
+    flash(_("Je wachtwoord is ingesteld. Log nu in."), "success")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.get("/wachtwoord/nieuw/<token>")
+def reset(token: str):
+    return _page(token, "reset")
+
+
+@bp.post("/wachtwoord/nieuw/<token>")
+def reset_post(token: str):
+    return _submit(token, "reset")
+
+
+@bp.get("/welkom/<token>")
+def invite(token: str):
+    return _page(token, "invite")
+
+
+@bp.post("/welkom/<token>")
+def invite_post(token: str):
+    return _submit(token, "invite")
