@@ -41,9 +41,9 @@ translations: install
 		--no-fuzzy-matching
 	$(VENV)/bin/pybabel compile -d tracker/translations
 
+# bench/run.py runs bench/tick.py (the tick figures) after the web figures.
 bench: install
 	$(VENV)/bin/python bench/run.py
-	$(VENV)/bin/python bench/tick.py
 
 audit: install
 	$(VENV)/bin/bandit -q -r tracker -ll

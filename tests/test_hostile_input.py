@@ -21,7 +21,7 @@ from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType, Us
 from tracker.services import receipts
 from tracker.services.reports import ReportInput, submit_report
 
-SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 MALICIOUS = [
