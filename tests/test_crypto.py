@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tests.conftest import ScratchDatabase
+from tests.conftest import ScratchDatabase, post_form
 from tracker import ConfigurationError, create_app, crypto, migrate
 from tracker.db import Base, get_session
 from tracker.demo import load_demo
-from tracker.models import Case, CaseEvent, Report, ReporterType
+from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType
 from tracker.services.reports import ReportInput, submit_report
 from tracker.services.timeline import add_event
 
@@ -102,6 +102,54 @@ def test_raw_database_holds_none_of_a_confidential_reports_words(scratch, apps):
         raw = db.execute(sa.select(sa.type_coerce(Report.description, sa.Text))
                          .where(Report.case_id == case_id)).scalar_one()
         assert raw.startswith(crypto.PREFIX) and "Pimpelmees" not in raw
+
+
+def test_a_parents_address_on_a_confidential_report_is_not_in_the_raw_outbox(scratch, apps):
+    app = apps(KEY_A)
+    address = "verborgen.ouder@example.org"
+    client = app.test_client()
+    response = post_form(client, "/melden", {
+        "category": "bullying", "description": "Er gebeurt iets naars.", "group": "4",
+        "about_kind": "child", "email": address, "confidential": "y"})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    with app.app_context():
+        db = get_session()
+        mail = db.scalar(sa.select(OutboxMail).where(OutboxMail.template == "receipt")
+                         .order_by(OutboxMail.id.desc()))
+        assert db.get(Case, mail.case_id).confidential and mail.recipient_kind == "parent"
+        assert mail.to == address  # the outbox still reads (and sends to) the address
+        raw = db.execute(sa.select(sa.type_coerce(OutboxMail.to, sa.Text))
+                         .where(OutboxMail.id == mail.id)).scalar_one()
+    assert raw.startswith(crypto.PREFIX)
+    assert address not in _raw_dump(scratch)
+    assert address.encode() not in _file_bytes(scratch)
+
+
+def test_migration_0008_encrypts_existing_recipients_and_back(tmp_path):
+    from alembic import command
+
+    db = ScratchDatabase(tmp_path)
+    try:
+        with db.engine.begin() as conn:
+            migrate.upgrade(connection=conn, revision="0007")
+            conn.execute(sa.text(
+                "INSERT INTO outbox_mail (key, \"to\", recipient_kind, template, context, "
+                "language, urgent, status, created_at, next_attempt_at, attempts) VALUES "
+                "('m1', 'oud.adres@example.org', 'parent', 'receipt', '{}', 'nl', false, "
+                "'sent', :t, :t, 1)"), {"t": datetime(2026, 11, 1, 9)})
+        raw = 'SELECT "to" FROM outbox_mail'
+        with db.engine.begin() as conn:
+            migrate.upgrade(connection=conn)
+        with db.engine.connect() as conn:
+            stored = conn.exec_driver_sql(raw).scalar_one()
+        assert stored.startswith(crypto.PREFIX) and "oud.adres" not in stored
+        assert crypto.keyring().decrypt(stored) == "oud.adres@example.org"
+        with db.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(connection=conn), "0007")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql(raw).scalar_one() == "oud.adres@example.org"
+    finally:
+        db.drop()
 
 
 def test_keys_rotate_reencrypts_everything_under_the_new_key(scratch, apps):

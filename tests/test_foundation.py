@@ -69,12 +69,14 @@ def test_bad_input_refills_the_form_with_dutch_messages(client, session):
     assert "Dit e-mailadres klopt niet." in html
     assert "x" * 5001 in html  # what was typed is kept
     for data, message in [
-        ({"category": "stealing", "description": "a", "group": "5"}, "Not a valid choice"),
-        ({"category": "bullying", "description": "", "group": "5"}, "Vertel kort wat er is gebeurd."),
-        ({"category": "bullying", "description": "a", "group": "99"}, "Not a valid choice"),
+        ({"category": "stealing", "description": "a", "group": "5"}, "Ongeldige keuze."),
+        ({"category": "bullying", "description": "", "group": "5"},
+         "Vertel kort wat er is gebeurd."),
+        ({"category": "bullying", "description": "a", "group": "99"}, "Ongeldige keuze."),
     ]:
         response = post_form(client, "/melden", data)
         assert response.status_code == 422
+        assert message in response.get_data(as_text=True)
     assert session.scalar(sa.select(sa.func.count()).select_from(Report)) == before
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from tracker import db, errors, labels
+from tracker import db, errors, labels, school
 from tracker.extensions import babel, csrf, login_manager, mail, select_locale
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     errors.register(app)
     labels.register(app)
+    school.register(app)
     register_cli(app)
     return app
 

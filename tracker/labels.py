@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from tracker.domain.categories import categories_for, get_category
+from tracker.domain_messages import translate_message
 
 STATUS = {
     "new": _l("Nieuw"),
@@ -93,4 +94,5 @@ def register(app: Flask) -> None:
             "channel_label": lambda key: CHANNEL.get(str(key), key),
             "referral_label": _referral_label,
             "current_locale": _lang,
+            "translate_message": translate_message,
         }

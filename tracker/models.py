@@ -13,17 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.crypto import EncryptedString, EncryptedText
 from tracker.db import Base, UTCDateTime, utcnow
 from tracker.domain.categories import needs_follow_up_check
-
-
-class Role(StrEnum):
-    LEERKRACHT = "leerkracht"
-    IB = "ib"
-    ANTI_PEST = "anti_pest"
-    DIRECTIE = "directie"
-    VERTROUWENSPERSOON = "vertrouwenspersoon"
-    BESTUUR = "bestuur"
-    FG = "fg"
-    ADMIN = "admin"
+from tracker.domain.roles import Role
+from tracker.domain.states import CaseState
 
 
 class ReporterType(StrEnum):
@@ -32,14 +23,8 @@ class ReporterType(StrEnum):
     STAFF = "staff"
 
 
-class CaseStatus(StrEnum):
-    NEW = "new"
-    ACKNOWLEDGED = "acknowledged"
-    IN_PROGRESS = "in_progress"
-    REFERRED = "referred"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REOPENED = "reopened"
+# The case's life is a domain rule (tracker.domain.states); the column stores its states.
+CaseStatus = CaseState
 
 
 class ParticipantKind(StrEnum):
@@ -110,7 +95,7 @@ class Group(Base):
     name: Mapped[str] = mapped_column(sa.String(60))
     active: Mapped[bool] = mapped_column(default=True)
 
-    teachers: Mapped[list[User]] = relationship(secondary="group_teacher", lazy="selectin",
+    teachers: Mapped[list[User]] = relationship(secondary="group_teacher",
                                                 order_by="User.name")
 
 
@@ -411,7 +396,8 @@ class OutboxMail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stable id (also the Message-ID): a retry after a crash never mails twice.
     key: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    to: Mapped[str] = mapped_column(sa.Text)
+    # Encrypted at rest: for a parent this is the reporter's own (possibly confidential) address.
+    to: Mapped[str] = mapped_column(EncryptedText)
     recipient_kind: Mapped[str] = mapped_column(sa.String(10))  # staff | parent
     template: Mapped[str] = mapped_column(sa.String(40))
     context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

@@ -25,6 +25,7 @@ from flask_babel import force_locale, format_datetime
 from sqlalchemy import orm
 
 from tracker.models import OutboxMail
+from tracker.school import school_name
 from tracker.services.notify import release_time
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def render(mail: OutboxMail) -> tuple[str, str, str | None]:
     lang = mail.language if mail.language in ("nl", "en") else "nl"
     app = current_app
     context = dict(mail.context, language=lang, dt=_format_moment,
-                   school=app.config.get("TRACKER_SCHOOL_NAME", "Meldpunt"))
+                   school=school_name(orm.object_session(mail)))
     names = [f"email/{mail.template}.{lang}", f"email/{mail.template}"]
     try:
         with force_locale(lang):

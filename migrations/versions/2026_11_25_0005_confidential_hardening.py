@@ -45,11 +45,15 @@ def downgrade() -> None:
         batch.drop_column("totp_enabled_at")
 
 
-def _convert(change) -> None:
-    """Rewrite existing values in place; `change` returns None to leave a value alone."""
+def _convert(change, encrypted=None) -> None:
+    """Rewrite existing values in place; `change` returns None to leave a value alone.
+
+    `encrypted` ({table: (primary key names, column names)}, default this revision's
+    _ENCRYPTED) lets later revisions (0008) encrypt further columns the same way.
+    """
     ring = crypto.keyring()
     conn = op.get_bind()
-    for table_name, (pk_names, columns) in _ENCRYPTED.items():
+    for table_name, (pk_names, columns) in (encrypted or _ENCRYPTED).items():
         table = sa.table(table_name, *(sa.column(n) for n in pk_names),
                          *(sa.column(c, sa.Text) for c in columns))
         pk = [table.c[n] for n in pk_names]

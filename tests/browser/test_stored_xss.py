@@ -61,7 +61,8 @@ def _second_factor(page, live_server, email: str) -> None:
         last = db.scalar(sa.select(User.totp_last_step).where(User.email == email)) or 0
     step = max(int(time.time()) // 30, last + 1)
     page.fill("input[name=code]", pyotp.TOTP(secret).generate_otp(step))
-    page.click("button[type=submit].primary")
+    with page.expect_navigation():  # wait for the next page: slow machines race ahead
+        page.click("button[type=submit].primary")
 
 
 def _login(page, live_server, who: str) -> None:
@@ -69,7 +70,8 @@ def _login(page, live_server, who: str) -> None:
     page.goto("/login")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit].primary")
+    with page.expect_navigation():
+        page.click("form button[type=submit].primary")
     _second_factor(page, live_server, email)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from tracker.domain.calendar import (
     add_months,
     add_school_days,
     build_calendar,
+    is_quiet,
     national_holidays,
     quiet_release_time,
     same_day_deadline,
@@ -184,6 +185,31 @@ def test_add_months(t: datetime, n: int, expected_local: datetime) -> None:
 )
 def test_quiet_release_time(cal: SchoolCalendar, t: datetime, expected_local: datetime) -> None:
     assert quiet_release_time(cal, t) == expected_local
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "t", "expected_local"),
+    [
+        (time(18), time(8), ams(2026, 9, 14, 17, 30), ams(2026, 9, 14, 17, 30)),  # not yet quiet
+        (time(18), time(8), ams(2026, 9, 14, 18), ams(2026, 9, 15, 8)),  # quiet from 18:00
+        (time(18), time(8), ams(2026, 9, 14, 7, 45), ams(2026, 9, 14, 8)),  # until 08:00
+        (time(18), time(8), ams(2026, 9, 14, 8), ams(2026, 9, 14, 8)),
+        (time(16, 30), time(7, 30), ams(2026, 9, 14, 16, 45), ams(2026, 9, 15, 7, 30)),
+        (time(21), time(6), ams(2026, 9, 18, 20), ams(2026, 9, 18, 20)),  # Friday evening
+        (time(21), time(6), ams(2026, 9, 18, 21, 30), ams(2026, 9, 21, 6)),  # over the weekend
+        (time(21), time(6), ams(2026, 9, 19, 12), ams(2026, 9, 21, 6)),  # Saturday stays quiet
+    ],
+)
+def test_quiet_release_time_with_school_hours(start: time, end: time, t: datetime,
+                                              expected_local: datetime) -> None:
+    assert quiet_release_time(BARE, t, start, end) == expected_local
+    assert is_quiet(BARE, t, start, end) is (expected_local != t)
+
+
+@pytest.mark.parametrize(("start", "end"), [(time(7, 30), time(17)), (time(8), time(8))])
+def test_quiet_hours_must_run_overnight(start: time, end: time) -> None:
+    with pytest.raises(ValueError, match="overnight"):
+        quiet_release_time(BARE, ams(2026, 9, 14, 10), start, end)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,14 @@ from datetime import datetime, timedelta
 import pytest
 
 from tracker.domain.calendar import TZ, build_calendar, school_holidays
-from tracker.domain.routing import Decision, ReportFacts, SchoolSetup, StaffMember, route
+from tracker.domain.routing import (
+    Decision,
+    ReportFacts,
+    SchoolSetup,
+    StaffMember,
+    fallback_rule,
+    route,
+)
 from tracker.domain.rules import DEFAULT_RULES, Rule
 
 CAL = build_calendar(school_holidays("midden", "2026-2027"))
@@ -331,6 +338,24 @@ def test_rule_selection(reporter: str, rules: tuple[Rule, ...], rule_id: int | N
     d = decide(facts("bullying", reporter), rules)
     assert (d.rule_id, d.primary_role) == (rule_id, primary)
     assert d.route == ("rule" if rule_id else "fallback")
+
+
+@pytest.mark.parametrize(
+    ("fallback", "rules", "ack", "resolve"),
+    [
+        (None, (), at(2026, 9, 16, 17), at(2026, 9, 28, 17)),  # built-in 2d / 10d
+        (("1d", "5d"), (), at(2026, 9, 15, 17), at(2026, 9, 21, 17)),  # the school's defaults
+        (("4h", ""), (), at(2026, 9, 14, 14), None),  # no resolve deadline at all
+        (("1d", "5d"), DEFAULT_RULES, at(2026, 9, 15, 17), at(2026, 9, 28, 17)),  # rule 1 wins
+    ],
+)
+def test_fallback_uses_the_schools_default_deadlines(
+        fallback: tuple[str, str] | None, rules: tuple[Rule, ...], ack: datetime,
+        resolve: datetime | None) -> None:
+    setup = SETUP if fallback is None else replace(SETUP, fallback=fallback_rule(*fallback))
+    d = route(facts("bullying"), setup, rules)
+    assert (d.ack_due, d.resolve_due) == (ack, resolve)
+    assert d.route == ("rule" if rules else "fallback")
 
 
 def test_default_rules_are_valid_and_unique() -> None:

@@ -131,20 +131,28 @@ def add_months(t: datetime, n: int) -> datetime:
     return at_local(date(year, month, day), END_OF_DAY)
 
 
-def quiet_release_time(cal: SchoolCalendar, t: datetime) -> datetime:
-    """Return t inside school hours, else 07:30 local on the next school day."""
+def quiet_release_time(cal: SchoolCalendar, t: datetime, start: time = END_OF_DAY,
+                       end: time = QUIET_END) -> datetime:
+    """Return t outside quiet hours, else `end` local on the next (school) day.
+
+    Quiet hours run overnight from `start` to `end` (default 17:00-07:30) and all day on
+    days without school; `start` must be later in the day than `end`.
+    """
+    if start <= end:
+        raise ValueError("quiet hours must run overnight: start after end")
     lt = local(t)
     if cal.is_school_day(lt.date()):
-        if QUIET_END <= lt.time() < END_OF_DAY:
+        if end <= lt.time() < start:
             return t.astimezone(UTC)
-        if lt.time() < QUIET_END:
-            return at_local(lt.date(), QUIET_END)
-    return at_local(cal.next_school_day(lt.date()), QUIET_END)
+        if lt.time() < end:
+            return at_local(lt.date(), end)
+    return at_local(cal.next_school_day(lt.date()), end)
 
 
-def is_quiet(cal: SchoolCalendar, t: datetime) -> bool:
+def is_quiet(cal: SchoolCalendar, t: datetime, start: time = END_OF_DAY,
+             end: time = QUIET_END) -> bool:
     """Return True when t falls in quiet hours (mail must wait)."""
-    return quiet_release_time(cal, t) != t.astimezone(UTC)
+    return quiet_release_time(cal, t, start, end) != t.astimezone(UTC)
 
 
 class DeadlineKind(StrEnum):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from tracker.domain import routing_text as txt
@@ -60,11 +60,13 @@ class StaffMember:
 
 @dataclass(frozen=True)
 class SchoolSetup:
-    """Staff, groups (group number -> teacher staff ids) and the school calendar."""
+    """Staff, groups (group number -> teacher staff ids), the school calendar, and the rule
+    for reports no rule matches (the school's default deadlines; see fallback_rule())."""
 
     staff: tuple[StaffMember, ...]
     groups: Mapping[int, tuple[int, ...]]
     calendar: SchoolCalendar = field(default_factory=SchoolCalendar)
+    fallback: Rule = FALLBACK_RULE
 
     def people(self, role: str, group: int | None = None) -> list[StaffMember]:
         """Return the active people holding role; leerkracht means the group's teachers."""
@@ -116,11 +118,16 @@ class _Plan:
 
 def route(facts: ReportFacts, setup: SchoolSetup, rules: Sequence[Rule]) -> Decision:
     """Decide who handles a report, applying the rules of the road in order."""
-    plan = _plan(facts, list(rules))
+    plan = _plan(facts, list(rules), setup.fallback)
     return _resolve(plan, facts, setup)
 
 
-def _plan(facts: ReportFacts, rules: list[Rule]) -> _Plan:
+def fallback_rule(ack: str, resolve: str) -> Rule:
+    """Return the rule for reports no rule matches, with the school's default deadlines."""
+    return replace(FALLBACK_RULE, ack=ack, resolve=resolve)
+
+
+def _plan(facts: ReportFacts, rules: list[Rule], fallback: Rule = FALLBACK_RULE) -> _Plan:
     """Pick the legal route, the confidential route or the first matching rule."""
     extra: list[str] = []
     if facts.sexual and facts.category in _IMAGE_CATEGORIES:
@@ -135,7 +142,7 @@ def _plan(facts: ReportFacts, rules: list[Rule]) -> _Plan:
             "confidential", Role.VERTROUWENSPERSOON, (), "7cd", "3m", (Role.VERTROUWENSPERSOON,),
             txt.CAUSE_CONFIDENTIAL, confidential=True, notes=(txt.NOTE_CONFIDENTIAL,),
         )
-    rule = first_matching(rules, facts.category, facts.reporter_type) or FALLBACK_RULE
+    rule = first_matching(rules, facts.category, facts.reporter_type) or fallback
     cause = txt.rule_cause(facts.reporter_type, get_category(facts.category).reason_nl)
     if facts.category == "adult_misconduct" and facts.sexual:
         extra.append(txt.NOTE_SEXUAL_OTHER_ADULT)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker import school
 from tracker.models import (
     AdminAudit,
     Case,
@@ -70,6 +71,7 @@ def set_setting(session: orm.Session, actor: User | None, now: datetime, key: st
     if before != value:
         audit(session, actor, now, "setting.update", f"setting:{key}",
               {"value": _auditable(key, before)}, {"value": _auditable(key, value)})
+        school.changed(session)  # pages show the new value at once (tracker/school.py)
     session.flush()
 
 

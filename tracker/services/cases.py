@@ -24,9 +24,9 @@ from tracker.models import (
     User,
 )
 from tracker.services.calendar import load_calendar
+from tracker.services.school_settings import followup_days
 from tracker.services.timeline import add_event
 
-FOLLOW_UP_SCHOOL_DAYS = 10
 CHECK_TIME = time(8, 0)  # a follow-up check is due in the morning of its day
 STALE_MESSAGE = (
     "Iemand anders heeft deze melding intussen gewijzigd. Je ziet hieronder de nieuwe stand; "
@@ -137,14 +137,17 @@ def refer(session: orm.Session, case: Case, actor: User, now: datetime, version:
 
 def resolve(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
             outcome: str) -> None:
-    """Resolve with an outcome; bullying gets its follow-up check planned at once."""
+    """Resolve with an outcome; bullying gets its follow-up check planned at once.
+
+    The check falls `followup_days` school days later (a school setting, default 10).
+    """
     record_step(session, case, Act.RESOLVE, actor, now, version, "resolved",
                 body=required_text(outcome))
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):
         cal = load_calendar(session)
-        day = local_date(add_school_days(cal, now, FOLLOW_UP_SCHOOL_DAYS))
+        day = local_date(add_school_days(cal, now, followup_days(session)))
         _plan_check(session, case, None, now, day)
     session.flush()
 

@@ -37,10 +37,10 @@ from tracker.models import (
 from tracker.services import digest
 from tracker.services.calendar import forget_calendar, load_calendar
 from tracker.services.notify import iso, mail_staff, participants
+from tracker.services.school_settings import followup_days
 from tracker.services.timeline import add_event
 
 BATCH = 200
-FOLLOWUP_SCHOOL_DAYS = 10
 NEXT_STEP_SCHOOL_DAYS = 1
 UNACKNOWLEDGED = (CaseStatus.NEW, CaseStatus.REOPENED)
 SETTLED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
@@ -72,6 +72,7 @@ class _Tick:
     now: datetime
     calendar: SchoolCalendar
     report: TickReport
+    followup_days: int = 10  # the school setting `followup_days`, read once per tick
     _roles: dict[str, list[User]] = field(default_factory=dict)
 
     def members(self, role: str, case: Case) -> list[User]:
@@ -152,7 +153,7 @@ def followup(tick: _Tick, case: Case) -> None:
     """Schedule the follow-up check of a resolved case, or announce it when it is due."""
     if case.followup_due is None:
         case.followup_due = add_school_days(tick.calendar, case.resolved_at,
-                                            FOLLOWUP_SCHOOL_DAYS)
+                                            tick.followup_days)
         add_event(tick.session, case, "followup_scheduled", tick.now, actor_label="system",
                   due=iso(case.followup_due))
         return
@@ -244,7 +245,8 @@ def run_tick(session: orm.Session, now: datetime, *, batch: int = BATCH,
     failure keeps the batches already done. Sending mail needs an app context.
     """
     forget_calendar(session)  # a long-lived worker session must see calendar edits
-    tick = _Tick(session, now, load_calendar(session), TickReport())
+    tick = _Tick(session, now, load_calendar(session), TickReport(),
+                 followup_days=followup_days(session))
     after = None
     while keys := process_due_cases(tick, after=after, limit=batch):
         session.commit()

@@ -1,8 +1,9 @@
 """Queueing mail in the outbox, in the same transaction as the change that causes it.
 
 Mails carry no report content (DESIGN §7): ids, category keys, deadlines and links only.
-Quiet hours: mail to parents, and staff mail about non-urgent cases, waits from 17:00 until
-07:30 on the next school day; staff mail about urgent cases goes at once.
+Quiet hours: mail to parents, and staff mail about non-urgent cases, waits from the start of
+the school's quiet hours (setting `quiet_hours`, default 17:00) until their end (default 07:30)
+on the next school day; staff mail about urgent cases goes at once.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import orm
 from tracker.domain.calendar import quiet_release_time
 from tracker.models import Case, CaseParticipant, OutboxMail, ParticipantKind, User
 from tracker.services.calendar import load_calendar
+from tracker.services.school_settings import quiet_hours
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -27,7 +29,8 @@ def release_time(session: orm.Session, now: datetime, *, recipient_kind: str,
     """Return when a mail queued at `now` may go out (quiet hours)."""
     if urgent and recipient_kind == "staff":
         return now
-    return quiet_release_time(load_calendar(session), now)
+    start, end = quiet_hours(session)
+    return quiet_release_time(load_calendar(session), now, start, end)
 
 
 def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str,

@@ -8,9 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.domain.calendar import SchoolCalendar
-from tracker.domain.routing import Decision, ReportFacts, SchoolSetup, StaffMember, route
+from tracker.domain.routing import (
+    Decision,
+    ReportFacts,
+    SchoolSetup,
+    StaffMember,
+    fallback_rule,
+    route,
+)
 from tracker.domain.rules import Rule
 from tracker.models import ClosedDay, Group, RoutingRule, User, group_teacher
+from tracker.services.school_settings import default_deadlines
 
 __all__ = ["Decision", "decide", "facts_from", "load_calendar", "load_rules", "load_setup",
            "rule_from_row", "split"]
@@ -56,7 +64,8 @@ def _workdays(iso_digits: str) -> frozenset[int]:
 
 
 def load_setup(session: orm.Session, calendar: SchoolCalendar | None = None) -> SchoolSetup:
-    """Return the school as routing sees it: active staff, groups and the calendar."""
+    """Return the school as routing sees it: active staff, groups, the calendar and the
+    school's default deadlines (setting `default_deadlines`) for reports no rule matches."""
     users = session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.id))
     staff = tuple(
         StaffMember(id=u.id, email=u.email, name=u.name, roles=u.role_keys,
@@ -72,7 +81,8 @@ def load_setup(session: orm.Session, calendar: SchoolCalendar | None = None) -> 
     for number, user_id in rows:
         groups.setdefault(number, []).append(user_id)
     return SchoolSetup(staff=staff, groups={n: tuple(ids) for n, ids in groups.items()},
-                       calendar=calendar if calendar is not None else load_calendar(session))
+                       calendar=calendar if calendar is not None else load_calendar(session),
+                       fallback=fallback_rule(*default_deadlines(session)))
 
 
 def facts_from(data, at: datetime) -> ReportFacts:

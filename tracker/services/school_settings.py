@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import orm
 
-from tracker.domain.calendar import DeadlineSpec
+from tracker.domain.calendar import END_OF_DAY, QUIET_END, DeadlineSpec
 from tracker.models import User
 from tracker.services.admin import AdminError, get_setting, set_setting
 
@@ -48,6 +48,51 @@ def current(session: orm.Session, fallback_name: str = "") -> dict[str, Any]:
         "followup_days": get_setting(session, "followup_days", DEFAULTS["followup_days"]),
         "default_ack": deadlines["ack"], "default_resolve": deadlines["resolve"],
     }
+
+
+# --- readers for the consumers (each falls back to DEFAULTS when unset or malformed) ------
+
+def _clock(text: Any, default: time) -> time:
+    try:
+        return time.fromisoformat(str(text))
+    except ValueError:
+        return default
+
+
+def quiet_hours(session: orm.Session) -> tuple[time, time]:
+    """Return (start, end) of the quiet hours: staff and parents get no non-urgent mail."""
+    value = get_setting(session, "quiet_hours", None) or {}
+    start = _clock(value.get("start"), END_OF_DAY)
+    end = _clock(value.get("end"), QUIET_END)
+    return (start, end) if start > end else (END_OF_DAY, QUIET_END)
+
+
+def followup_days(session: orm.Session) -> int:
+    """Return after how many school days a resolved bullying case gets its check."""
+    value = get_setting(session, "followup_days", DEFAULTS["followup_days"])
+    return value if isinstance(value, int) and value > 0 else DEFAULTS["followup_days"]
+
+
+def default_deadlines(session: orm.Session) -> tuple[str, str]:
+    """Return the (ack, resolve) deadlines for reports no routing rule matches."""
+    value = get_setting(session, "default_deadlines", None) or {}
+    result = []
+    for key in ("ack", "resolve"):
+        text = value.get(key, DEFAULTS["default_deadlines"][key])
+        try:
+            DeadlineSpec.parse(text)
+        except (TypeError, ValueError):
+            text = DEFAULTS["default_deadlines"][key]
+        result.append(text)
+    return result[0], result[1]
+
+
+def vp_contact(value: Any) -> dict[str, str] | None:
+    """Return the vertrouwenspersoon's filled-in contact fields, or None when all are empty."""
+    if not isinstance(value, dict):
+        return None
+    contact = {k: str(value.get(k) or "").strip() for k in ("name", "phone", "email")}
+    return contact if any(contact.values()) else None
 
 
 def validate_logo(filename: str, data: bytes) -> dict[str, str]:

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.models import AdminAudit
 from tracker.services import school_settings as settings_service
 from tracker.services.admin import AdminError, get_setting
@@ -73,7 +74,7 @@ def settings_post():
             return redirect(url_for("admin.settings"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return render_template("admin/settings.html", form=form,
                            has_logo=bool(get_setting(db, "logo"))), 422
 

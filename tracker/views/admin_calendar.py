@@ -11,6 +11,7 @@ from flask_login import current_user
 from tracker.admin_forms import ClosedDayForm, RegionImportForm
 from tracker.db import get_session, utcnow
 from tracker.domain.calendar import local_date, school_years
+from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.services import admin_calendar as service
 from tracker.services.admin import AdminError
@@ -64,7 +65,7 @@ def add_days():
                                     jaar=service.school_year_of(start)), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return _page(_year(), day_form=form, status=422)
 
 
@@ -82,7 +83,7 @@ def remove_day(day: str):
                                     jaar=service.school_year_of(removed)), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return redirect(url_for("admin_calendar.index"), code=303)
 
 
@@ -103,7 +104,7 @@ def import_region():
                             code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return _page(_year(), region_form=form, status=422)
 
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker.admin_forms import GroupForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.models import Group, User
 from tracker.services.admin import AdminError, save_group
 from tracker.views.admin import admin_required
@@ -70,5 +71,5 @@ def save(group_id: int | None):
             return redirect(url_for("admin_groups.index"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return render_template("admin/group_form.html", form=form, group=group), 422

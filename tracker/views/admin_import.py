@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker.admin_forms import ImportConfirmForm, ImportForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.services import staff_import
 from tracker.services.admin import AdminError
 from tracker.services.user_tokens import send_link
@@ -63,7 +64,7 @@ def confirm():
         db.commit()
     except AdminError as refused:
         db.rollback()
-        flash(str(refused), "error")
+        flash(translate_message(refused), "error")
         result = staff_import.parse(db, data)
         return render_template("admin/import.html", form=ImportForm(), preview=result,
                                confirm=confirm_form, filename=""), 422

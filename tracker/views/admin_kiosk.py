@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from tracker.admin_forms import KioskForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.models import KioskDevice
 from tracker.services import kiosk as kiosk_service
@@ -82,7 +83,7 @@ def enrol():
         return _enrol(form.name.data, None)
     except AdminError as refused:
         get_session().rollback()
-        flash(str(refused), "error")
+        flash(translate_message(refused), "error")
         return _index(form, 422)
 
 

@@ -11,6 +11,7 @@ from tracker.admin_forms import RuleForm, TryForm
 from tracker.db import get_session, utcnow
 from tracker.domain.categories import CATEGORIES
 from tracker.domain.routing import ReportFacts
+from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.labels import ROLE, category_label
 from tracker.models import Group, RoutingRule
@@ -108,7 +109,7 @@ def save(rule_id: int | None):
             return redirect(url_for("admin_rules.index"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return render_template("admin/rule_form.html", rule=row, form=form), 422
 
 
@@ -125,5 +126,5 @@ def toggle(rule_id: int):
                   "success")
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return redirect(url_for("admin_rules.index"), code=303)

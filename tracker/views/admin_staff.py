@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from tracker.admin_forms import DeactivateForm, StaffForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.labels import ROLE
 from tracker.models import User
@@ -63,7 +64,7 @@ def create():
             return redirect(url_for("admin_staff.index"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return render_template("admin/staff_form.html", form=form, person=None), 422
 
 
@@ -93,7 +94,7 @@ def update(user_id: int):
             return redirect(url_for("admin_staff.index"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     return render_template("admin/staff_form.html", form=form, person=person), 422
 
 
@@ -149,7 +150,7 @@ def deactivate_post(user_id: int):
             return redirect(url_for("admin_staff.index"), code=303)
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
     cases = admin_service.open_cases_of(db, person)
     return render_template("admin/staff_deactivate.html", person=person, cases=cases,
                            form=form), 422

@@ -13,6 +13,7 @@ from tracker.db import get_session, utcnow
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
 from tracker.domain.states import MELDCODE_STEPS
+from tracker.domain_messages import translate_message
 from tracker.labels import category_choices
 from tracker.services import case_work, notify
 from tracker.services import cases as case_service
@@ -102,14 +103,14 @@ def _run(case, prefix: str, form, call):
         db.commit()
     except (case_service.StaleCase, StaleDataError):
         db.rollback()
-        flash(case_service.STALE_MESSAGE, "error")
+        flash(translate_message(case_service.STALE_MESSAGE), "error")
         fresh = case_or_404(db, case.id, current_user.model)
         if getattr(form, "version", None) is not None:
             form.version.data = fresh.version  # the fresh page is what they now see
         return render_case(fresh, (prefix, form), 409)
     except case_service.ActionRefused as refused:
         db.rollback()
-        flash(str(refused), "error")
+        flash(translate_message(refused), "error")
     else:
         flash(str(DONE.get(prefix.rstrip("12345"), _l("Opgeslagen."))), "success")
         if not can_act(viewer_of(current_user.model), scope_of(case)):

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from tracker.admin_forms import ForgotForm, NewPasswordForm
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.extensions import limiter
 from tracker.ratelimit import reset_key
 from tracker.services.admin import find_user
@@ -43,7 +44,8 @@ def _page(token: str, purpose: str):
     try:
         find_valid(get_session(), token, purpose, utcnow())
     except TokenError as expired:
-        return no_store(render_template("password/expired.html", message=str(expired))), 410
+        return no_store(render_template("password/expired.html",
+                                        message=translate_message(expired))), 410
     return no_store(render_template("password/new.html", form=NewPasswordForm(),
                                     purpose=purpose))
 
@@ -58,7 +60,8 @@ def _submit(token: str, purpose: str):
         db.commit()
     except TokenError as expired:
         db.rollback()
-        return no_store(render_template("password/expired.html", message=str(expired))), 410
+        return no_store(render_template("password/expired.html",
+                                        message=translate_message(expired))), 410
     flash(_("Je wachtwoord is ingesteld. Log nu in."), "success")
     return redirect(url_for("auth.login"), code=303)
 

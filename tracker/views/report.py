@@ -43,10 +43,11 @@ def staff_choices(first: str) -> list[tuple[str, str]]:
 def fill_choices(form, audience: str):
     """Give a report form its choices (categories, groups, staff) in the current language."""
     form.category.choices = [("", _("Kies…"))] + category_choices(audience)
-    groups = get_session().scalars(
-        sa.select(Group).where(Group.active.is_(True)).order_by(Group.number))
+    groups = get_session().execute(
+        sa.select(Group.number, Group.name).where(Group.active.is_(True))
+        .order_by(Group.number))
     form.group.choices = [("", _("Weet ik niet / geen groep"))] + [
-        (str(g.number), g.name) for g in groups]
+        (str(number), name) for number, name in groups]
     form.about_staff.choices = staff_choices(_("Kies een naam (niet verplicht)"))
     return form
 

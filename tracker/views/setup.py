@@ -25,6 +25,7 @@ from flask_login import login_user
 from tracker.admin_forms import SetupForm
 from tracker.auth import LoginUser
 from tracker.db import get_session, utcnow
+from tracker.domain_messages import translate_message
 from tracker.services.admin import AdminError, get_setting
 from tracker.services.first_run import (
     create_first_admin,
@@ -91,7 +92,7 @@ def submit():
             db.commit()
         except AdminError as refused:
             db.rollback()
-            flash(str(refused), "error")
+            flash(translate_message(refused), "error")
         else:
             current_app.extensions["tracker.installed"] = True
             flash(_("Meldpunt is ingericht. Zet nu de school klaar."), "success")
