@@ -188,12 +188,15 @@ def test_logo_must_be_png_or_clean_svg(client, session):
                            data=csrf_from(page) | base | {"logo": (BytesIO(evil), "logo.svg")})
     assert response.status_code == 422
     assert session.get(Setting, "logo") is None
+    assert 'class="logo"' not in client.get("/melden").get_data(as_text=True)
     good = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
     response = client.post("/admin/instellingen", content_type="multipart/form-data",
                            data=csrf_from(page) | base | {"logo": (BytesIO(good), "logo.svg")})
     assert response.status_code == 303
     logo = client.get("/school/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/svg+xml"
+    # The header of every page shows it, for parents too.
+    assert 'class="logo" src="/school/logo"' in client.get("/melden").get_data(as_text=True)
 
 
 def test_calendar_import_is_idempotent_and_study_days_are_added(client, session):

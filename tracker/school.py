@@ -27,7 +27,7 @@ from tracker.models import Setting
 log = logging.getLogger(__name__)
 
 CACHE_TTL = 30.0  # seconds; see the module docstring for why staleness is acceptable
-PAGE_KEYS = ("school_name", "vp_contact")
+PAGE_KEYS = ("school_name", "vp_contact", "logo")
 _EXTENSION = "tracker.school_settings"
 _PENDING = "tracker.school_settings_changed"
 
@@ -106,9 +106,14 @@ def vp_contact(session: orm.Session | None = None) -> dict[str, str] | None:
     return filled_in(page_settings(session).get("vp_contact"))
 
 
+def has_logo(session: orm.Session | None = None) -> bool:
+    """Return whether the admin uploaded a school logo (served at /school/logo)."""
+    return bool(page_settings(session).get("logo"))
+
+
 def register(app: Flask) -> None:
-    """Give every template school_name() and vp_contact() (lazy: only pages that call them
-    read the settings)."""
+    """Give every template school_name(), vp_contact() and has_logo() (lazy: only pages that
+    call them read the settings)."""
     @app.context_processor
     def _school():
-        return {"school_name": school_name, "vp_contact": vp_contact}
+        return {"school_name": school_name, "vp_contact": vp_contact, "school_logo": has_logo}
