@@ -44,6 +44,16 @@ class ScratchDatabase:
             return make_engine(self.url, connect_args={"options": f"-csearch_path={self.schema}"})
         return make_engine(self.url)
 
+    def prepare(self, *, demo: bool = False) -> ScratchDatabase:
+        """Upgrade this database to the head revision, optionally with the demo school."""
+        with self.engine.begin() as conn:
+            migrate.upgrade(connection=conn)
+        if demo:
+            with orm.Session(self.engine) as session:
+                load_demo(session)
+                session.commit()
+        return self
+
     @property
     def env(self) -> dict[str, str]:
         """Return environment variables that point a subprocess at this database."""
@@ -63,12 +73,7 @@ class ScratchDatabase:
 
 @pytest.fixture(scope="session")
 def database(tmp_path_factory) -> Iterator[ScratchDatabase]:
-    db = ScratchDatabase(tmp_path_factory.mktemp("db"))
-    with db.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
-    with orm.Session(db.engine) as session:
-        load_demo(session)
-        session.commit()
+    db = ScratchDatabase(tmp_path_factory.mktemp("db")).prepare(demo=True)
     yield db
     db.drop()
 

@@ -12,7 +12,6 @@ from sqlalchemy import orm
 from tests.conftest import ScratchDatabase, post_form
 from tracker import ConfigurationError, create_app, crypto, migrate
 from tracker.db import Base, get_session
-from tracker.demo import load_demo
 from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType
 from tracker.services.reports import ReportInput, submit_report
 from tracker.services.timeline import add_event
@@ -27,12 +26,7 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    db = ScratchDatabase(tmp_path_factory.mktemp("crypto"))
-    with db.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
-    with orm.Session(db.engine) as s:
-        load_demo(s)
-        s.commit()
+    db = ScratchDatabase(tmp_path_factory.mktemp("crypto")).prepare(demo=True)
     yield db
     db.drop()
 

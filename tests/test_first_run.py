@@ -8,15 +8,13 @@ import sqlalchemy as sa
 from conftest import ScratchDatabase, csrf_from
 from sqlalchemy import orm
 
-from tracker import create_app, migrate
+from tracker import create_app
 from tracker.models import AdminAudit, Setting, User
 
 
 @pytest.fixture
 def empty(tmp_path):
-    db = ScratchDatabase(tmp_path)
-    with db.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
+    db = ScratchDatabase(tmp_path).prepare()
     app = create_app({"TESTING": True, "DATABASE_URL": db.env["DATABASE_URL"],
                       "SERVER_NAME": "meldpunt.test", "RATELIMIT_ENABLED": False})
     yield app, db

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tests.conftest import PG_URL, ScratchDatabase
-from tracker import migrate
 from tracker.demo import load_demo
 from tracker.models import Case, CaseEvent, CaseParticipant, OutboxMail, User
 from tracker.services.notify import enqueue_mail
@@ -32,9 +31,7 @@ CASES = 250
 
 @pytest.fixture
 def scratch(tmp_path):
-    db = ScratchDatabase(tmp_path)
-    with db.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
+    db = ScratchDatabase(tmp_path).prepare()
     yield db
     db.drop()
 

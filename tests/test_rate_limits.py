@@ -20,8 +20,8 @@ from sqlalchemy import orm
 
 from tests.conftest import ScratchDatabase, csrf_from, enrol_kiosk, post_form
 from tests.test_kiosk import five_taps
-from tracker import create_app, migrate
-from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker import create_app
+from tracker.demo import DEMO_PASSWORD
 
 LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes", "TWO_FACTOR_LIMIT": "3 per 5 minutes",
           "PASSWORD_RESET_LIMIT": "2 per hour", "KIOSK_SUBMIT_LIMIT": "2 per 10 minutes"}
@@ -128,12 +128,7 @@ def two_processes(tmp_path):
         if os.environ.get("CI"):
             pytest.fail("Redis is not running on 127.0.0.1:6379")
         pytest.skip("Redis is not running on 127.0.0.1:6379; start it to run this test")
-    scratch = ScratchDatabase(tmp_path)
-    with scratch.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
-    with orm.Session(scratch.engine) as s:
-        load_demo(s)
-        s.commit()
+    scratch = ScratchDatabase(tmp_path).prepare(demo=True)
     prefix = f"meldpunt-test-{uuid.uuid4().hex[:8]}"
     factory = ("tracker:create_app({'LOGIN_LIMIT_PER_ADDRESS': '3 per 15 minutes', "
                f"'RATELIMIT_KEY_PREFIX': '{prefix}'}})")

@@ -17,9 +17,8 @@ from sqlalchemy import orm
 from werkzeug.serving import make_server
 
 from tests.conftest import ScratchDatabase
-from tracker import create_app, migrate
+from tracker import create_app
 from tracker.db import utcnow
-from tracker.demo import load_demo
 from tracker.services.kiosk import start_enrolment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,12 +77,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 class LiveServer:
     def __init__(self, tmp_dir) -> None:
-        self.db = ScratchDatabase(tmp_dir)
-        with self.db.engine.begin() as conn:
-            migrate.upgrade(connection=conn)
-        with orm.Session(self.db.engine) as session:
-            load_demo(session)
-            session.commit()
+        self.db = ScratchDatabase(tmp_dir).prepare(demo=True)
         self.app = create_app({"DATABASE_URL": self.db.env["DATABASE_URL"],
                                "KIOSK_IDLE_SECONDS": IDLE_SECONDS,
                                "RATELIMIT_ENABLED": False})

@@ -16,7 +16,7 @@ from conftest import ScratchDatabase
 from sqlalchemy import orm
 from werkzeug.serving import make_server
 
-from tracker import create_app, migrate
+from tracker import create_app
 from tracker.models import Case, CaseParticipant, OutboxMail, User
 
 pytestmark = pytest.mark.browser
@@ -61,9 +61,7 @@ def chromium():
 
 @pytest.fixture
 def empty_school(tmp_path):
-    db = ScratchDatabase(tmp_path)
-    with db.engine.begin() as conn:
-        migrate.upgrade(connection=conn)
+    db = ScratchDatabase(tmp_path).prepare()
     app = create_app({"DATABASE_URL": db.env["DATABASE_URL"], "RATELIMIT_ENABLED": False,
                       "WTF_CSRF_SSL_STRICT": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
