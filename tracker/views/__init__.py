@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Response, make_response
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Response, flash, make_response
+from sqlalchemy import orm
+
+from tracker.domain_messages import translate_message
+from tracker.services.admin import AdminError
 
 
 def no_store(body) -> Response:
@@ -11,3 +18,13 @@ def no_store(body) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@contextmanager
+def flash_refusal(session: orm.Session) -> Iterator[None]:
+    """Run an admin change; when a service refuses it, roll back and show the user why."""
+    try:
+        yield
+    except AdminError as refused:
+        session.rollback()
+        flash(translate_message(refused), "error")

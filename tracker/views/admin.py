@@ -11,10 +11,10 @@ from flask_login import current_user, login_required
 
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
-from tracker.domain_messages import translate_message
 from tracker.models import AdminAudit
 from tracker.services import school_settings as settings_service
-from tracker.services.admin import AdminError, get_setting
+from tracker.services.admin import get_setting
+from tracker.views import flash_refusal
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 50
@@ -66,15 +66,12 @@ def settings_post():
     db = get_session()
     form = SettingsForm()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             settings_service.save(db, current_user.model, utcnow(), form.data,
                                   request.files.get("logo"))
             db.commit()
             flash(_("De instellingen zijn opgeslagen."), "success")
             return redirect(url_for("admin.settings"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return render_template("admin/settings.html", form=form,
                            has_logo=bool(get_setting(db, "logo"))), 422
 

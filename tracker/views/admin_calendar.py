@@ -11,10 +11,10 @@ from flask_login import current_user
 from tracker.admin_forms import ClosedDayForm, RegionImportForm
 from tracker.db import get_session, utcnow
 from tracker.domain.calendar import local_date, school_years
-from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.services import admin_calendar as service
 from tracker.services.admin import AdminError
+from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
 
 bp = Blueprint("admin_calendar", __name__, url_prefix="/admin/kalender")
@@ -54,7 +54,7 @@ def add_days():
     form = ClosedDayForm()
     db = get_session()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             start = _parse(form.start.data)
             end = _parse(form.end.data) if form.end.data else None
             added = service.add_closed_days(db, current_user.model, utcnow(), start, end,
@@ -63,9 +63,6 @@ def add_days():
             flash(_("%(n)d schooldagen zijn nu vrij.", n=added), "success")
             return redirect(url_for("admin_calendar.index",
                                     jaar=service.school_year_of(start)), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return _page(_year(), day_form=form, status=422)
 
 
@@ -74,16 +71,13 @@ def add_days():
 def remove_day(day: str):
     db = get_session()
     if ButtonForm().validate_on_submit():
-        try:
+        with flash_refusal(db):
             removed = _parse(day)
             service.remove_closed_day(db, current_user.model, utcnow(), removed)
             db.commit()
             flash(_("Die dag is weer een schooldag."), "success")
             return redirect(url_for("admin_calendar.index",
                                     jaar=service.school_year_of(removed)), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return redirect(url_for("admin_calendar.index"), code=303)
 
 
@@ -94,7 +88,7 @@ def import_region():
     form.school_year.choices = [(y, y) for y in school_years()]
     db = get_session()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             added = service.import_region(db, current_user.model, utcnow(), form.region.data,
                                           form.school_year.data)
             db.commit()
@@ -102,9 +96,6 @@ def import_region():
                     n=added), "success")
             return redirect(url_for("admin_calendar.index", jaar=form.school_year.data),
                             code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return _page(_year(), region_form=form, status=422)
 
 

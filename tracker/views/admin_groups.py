@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from tracker.admin_forms import GroupForm
 from tracker.db import get_session, utcnow
-from tracker.domain_messages import translate_message
 from tracker.models import Group, User
-from tracker.services.admin import AdminError, save_group
+from tracker.services.admin import save_group
+from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
 
 bp = Blueprint("admin_groups", __name__, url_prefix="/admin/groepen")
@@ -62,14 +62,11 @@ def save(group_id: int | None):
     form = _form()
     db = get_session()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             saved = save_group(db, current_user.model, utcnow(), group, number=form.number.data,
                                name=form.name.data or "", teacher_ids=form.teachers.data or [],
                                active=form.active.data)
             db.commit()
             flash(_("%(name)s is opgeslagen.", name=saved.name), "success")
             return redirect(url_for("admin_groups.index"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return render_template("admin/group_form.html", form=form, group=group), 422

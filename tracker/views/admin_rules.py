@@ -11,13 +11,12 @@ from tracker.admin_forms import RuleForm, TryForm
 from tracker.db import get_session, utcnow
 from tracker.domain.categories import CATEGORIES
 from tracker.domain.routing import ReportFacts
-from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.labels import ROLE, category_label
 from tracker.models import Group, RoutingRule
 from tracker.services import admin_rules as service
-from tracker.services.admin import AdminError
 from tracker.services.routing import split
+from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
 
 bp = Blueprint("admin_rules", __name__, url_prefix="/admin/routering")
@@ -101,15 +100,12 @@ def save(rule_id: int | None):
             "chain": ",".join(split((form.chain.data or "").replace(" ", ","))),
             "urgent": form.urgent.data, "enabled": form.enabled.data,
         }
-        try:
+        with flash_refusal(db):
             service.save_rule(db, current_user.model, utcnow(), row, values)
             db.commit()
             flash(_("De regel is opgeslagen. Hij geldt voor nieuwe meldingen; bestaande "
                     "meldingen houden hun routering."), "success")
             return redirect(url_for("admin_rules.index"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return render_template("admin/rule_form.html", rule=row, form=form), 422
 
 
@@ -119,12 +115,9 @@ def toggle(rule_id: int):
     row = _rule_or_404(rule_id)
     db = get_session()
     if ButtonForm().validate_on_submit():
-        try:
+        with flash_refusal(db):
             service.set_enabled(db, current_user.model, utcnow(), row, not row.enabled)
             db.commit()
             flash(_("De regel staat nu aan.") if row.enabled else _("De regel staat nu uit."),
                   "success")
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return redirect(url_for("admin_rules.index"), code=303)

@@ -9,13 +9,12 @@ from flask_login import current_user
 
 from tracker.admin_forms import DeactivateForm, StaffForm
 from tracker.db import get_session, utcnow
-from tracker.domain_messages import translate_message
 from tracker.forms import ButtonForm
 from tracker.labels import ROLE
 from tracker.models import User
 from tracker.services import admin as admin_service
-from tracker.services.admin import AdminError
 from tracker.services.user_tokens import send_link
+from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
 
 bp = Blueprint("admin_staff", __name__, url_prefix="/admin/medewerkers")
@@ -54,7 +53,7 @@ def create():
     form = _staff_form()
     db = get_session()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             user = admin_service.create_staff(
                 db, current_user.model, utcnow(), name=form.name.data, email=form.email.data,
                 roles=form.roles.data, workdays="".join(form.workdays.data))
@@ -62,9 +61,6 @@ def create():
             db.commit()
             flash(_("%(name)s is uitgenodigd per e-mail.", name=user.name), "success")
             return redirect(url_for("admin_staff.index"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return render_template("admin/staff_form.html", form=form, person=None), 422
 
 
@@ -85,16 +81,13 @@ def update(user_id: int):
     form.email.data = person.email  # the address is the login; it is not edited here
     db = get_session()
     if form.validate_on_submit():
-        try:
+        with flash_refusal(db):
             admin_service.update_staff(db, current_user.model, utcnow(), person,
                                        name=form.name.data, roles=form.roles.data,
                                        workdays="".join(form.workdays.data))
             db.commit()
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=person.name), "success")
             return redirect(url_for("admin_staff.index"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     return render_template("admin/staff_form.html", form=form, person=person), 422
 
 
@@ -141,16 +134,13 @@ def deactivate_post(user_id: int):
     db = get_session()
     if form.validate_on_submit():
         successor = db.get(User, int(form.successor.data)) if form.successor.data else None
-        try:
+        with flash_refusal(db):
             moved = admin_service.deactivate_staff(db, current_user.model, utcnow(), person,
                                                    successor)
             db.commit()
             flash(_("%(name)s kan niet meer inloggen. %(n)d open meldingen zijn overgedragen.",
                     name=person.name, n=moved), "success")
             return redirect(url_for("admin_staff.index"), code=303)
-        except AdminError as refused:
-            db.rollback()
-            flash(translate_message(refused), "error")
     cases = admin_service.open_cases_of(db, person)
     return render_template("admin/staff_deactivate.html", person=person, cases=cases,
                            form=form), 422
