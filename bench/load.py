@@ -194,6 +194,33 @@ class Page:
 
 
 @dataclass
+class CasePages(Page):
+    """Log in, take the case links from the queue at `path`, then GET one case page per unit,
+    each connection walking the list from its own starting point (expect 200)."""
+
+    name: str = "case"
+    paths: list[str] = field(default_factory=list)
+
+    def setup(self, client: Client, n: int) -> None:
+        Page(self.path, self.login).setup(client, n)
+        html = client.request("GET", self.path)
+        self.paths = list(dict.fromkeys(re.findall(r'href="(/cases/\d+)"', html)))
+        if not self.paths:
+            raise Failed(f"GET {self.path}: no case links")
+        client.visits = n
+        self.unit(client, n)
+
+    def unit(self, client: Client, n: int) -> list:
+        client.visits = getattr(client, "visits", n) + 1
+        path = self.paths[client.visits % len(self.paths)]
+        timings: list = []
+        html = _timed(timings, "GET", lambda: client.request("GET", path))
+        if self.must_contain and self.must_contain not in html:
+            raise Failed(f"GET {path}: page lacks {self.must_contain!r}")
+        return timings
+
+
+@dataclass
 class Result:
     units: int = 0
     errors: int = 0

@@ -229,10 +229,10 @@ def seed(engine: sa.Engine, n: int = 100_000, now: datetime | None = None) -> Se
                 })
                 for uid in assignees:
                     parts.append({"case_id": case_id, "user_id": uid, "kind": "assignee",
-                                  "added_at": ts(created)})
+                                  "added_at": ts(created), "case_open": status != "closed"})
                 for uid in informed:
                     parts.append({"case_id": case_id, "user_id": uid, "kind": "informed",
-                                  "added_at": ts(created)})
+                                  "added_at": ts(created), "case_open": status != "closed"})
                 if me in assignees:
                     counts["teacher_total"] += 1
                     counts["teacher_open"] += status != "closed"

@@ -119,6 +119,18 @@ def test_bullying_case_from_report_to_closed(app, session):
     html = teacher.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Heropenen" in html and "Interne notitie schrijven" not in html
 
+    # Closed work leaves the open queue (read through the participants' open flag) and is
+    # found under "Gesloten"; reopened, it is back in everyone's open queue.
+    link = f'href="/cases/{case_id}"'
+    for who in (teacher, client_for(app, "antipest")):
+        assert link not in who.get("/cases/").get_data(as_text=True)
+        assert link in who.get("/cases/?status=closed").get_data(as_text=True)
+    act(teacher, case_id, "reopen", {"reason": "Het pesten is weer begonnen."})
+    assert status(session, case_id) == "reopened"
+    for who in (teacher, client_for(app, "antipest")):
+        assert link in who.get("/cases/").get_data(as_text=True)
+        assert link not in who.get("/cases/?status=closed").get_data(as_text=True)
+
 
 def test_not_stopped_opens_the_case_again(app, session):
     case_id = new_case(session, "wf-2", "cyberbullying")

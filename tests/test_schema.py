@@ -34,3 +34,36 @@ def test_downgrade_to_base_and_up_again(tmp_path):
             migrate.upgrade(connection=conn)
     finally:
         scratch.drop()
+
+
+def test_participant_open_flag_is_filled_from_the_case_status(tmp_path):
+    """Migration 0009 marks the participations of closed cases, which queues then skip."""
+    import sqlalchemy as sa
+    from alembic import command
+    from sqlalchemy import orm
+
+    from tracker.db import utcnow
+    from tracker.models import Case, CaseParticipant, ReporterType
+    from tracker.services.reports import ReportInput, submit_report
+
+    scratch = ScratchDatabase(tmp_path).prepare(demo=True)
+    try:
+        with orm.Session(scratch.engine) as session:
+            cases = [submit_report(session, ReportInput(
+                submission_key=f"mig-{n}", channel="web", reporter_type=ReporterType.PARENT,
+                category="bullying", description="Hij wordt geduwd.", group_number=5),
+                utcnow()).case for n in range(2)]
+            session.commit()
+            ids = [case.id for case in cases]
+        with scratch.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(connection=conn), "0008")
+            conn.execute(sa.text("UPDATE \"case\" SET status = 'closed' WHERE id = :id"),
+                         {"id": ids[0]})
+            migrate.upgrade(connection=conn)
+            flags = set(conn.execute(sa.select(CaseParticipant.case_id,
+                                               CaseParticipant.case_open)).all())
+            assert conn.scalar(sa.select(sa.func.count()).select_from(Case)) == 2
+        # leerkracht5 and the anti-pestcoördinator take part in both
+        assert flags == {(ids[0], False), (ids[1], True)}
+    finally:
+        scratch.drop()

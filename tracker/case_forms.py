@@ -163,8 +163,7 @@ FORMS: dict[str, type[CaseForm]] = {
 }
 
 
-def _fill(form: FlaskForm, staff) -> FlaskForm:
-    people = [SelectChoice(u.id, u.name) for u in staff]
+def _fill(form: FlaskForm, people: list[SelectChoice]) -> FlaskForm:
     if isinstance(form, AssignForm):
         form.user.choices = [SelectChoice(0, _l("— kies een persoon —")), *people]
     if isinstance(form, ActionForm):
@@ -172,27 +171,55 @@ def _fill(form: FlaskForm, staff) -> FlaskForm:
     return form
 
 
+def _people(staff) -> list[SelectChoice]:
+    return [SelectChoice(u.id, u.name) for u in staff]
+
+
 def bound_form(action: str, prefix: str, page) -> CaseForm:
     """Return the posted form of an action, with its choices filled in."""
-    return _fill(FORMS[action](prefix=prefix), page.staff)
+    return _fill(FORMS[action](prefix=prefix), _people(page.staff))
 
 
-def forms_for(case, page, now) -> dict[str, FlaskForm]:
-    """Return a fresh form for every action of the case page."""
-    from tracker.domain.calendar import local_date
+class CaseForms(dict):
+    """The case page's fresh forms, each made when the page first asks for it: a page shows
+    only what the case's state allows, and a dozen unused forms cost more than the rest."""
 
-    today = local_date(now)
-    forms: dict[str, FlaskForm] = {
-        "acknowledge": AcknowledgeForm(formdata=None, version=case.version),
-    }
-    defaults = {"refer": {"on": today}, "assign": {"keep_informed": True}}
-    for name, cls in FORMS.items():
-        if name != "meldcode":
-            forms[name] = _fill(cls(formdata=None, prefix=name, version=case.version,
-                                    **defaults.get(name, {})), page.staff)
-    for step in MELDCODE_STEPS:
-        found = page.meldcode.get(step.number)
-        forms[f"meldcode{step.number}"] = MeldcodeForm(
-            formdata=None, prefix=f"meldcode{step.number}", version=case.version,
-            step=step.number, finding=found.finding if found else None)
-    return forms
+    DEFAULTS = {"assign": {"keep_informed": True}}
+
+    def __init__(self, case, page, now) -> None:
+        super().__init__()
+        self.case, self.page, self.now = case, page, now
+        self._choices: list[SelectChoice] | None = None
+
+    def __missing__(self, name: str) -> FlaskForm:
+        version = self.case.version
+        if name == "acknowledge":
+            form = AcknowledgeForm(formdata=None, version=version)
+        elif name.startswith("meldcode"):
+            number = int(name.removeprefix("meldcode"))
+            found = self.page.meldcode.get(number)
+            form = MeldcodeForm(formdata=None, prefix=name, version=version, step=number,
+                                finding=found.finding if found else None)
+        else:
+            defaults = dict(self.DEFAULTS.get(name, {}))
+            if name == "refer":
+                from tracker.domain.calendar import local_date
+
+                defaults["on"] = local_date(self.now)
+            if self._choices is None:
+                self._choices = _people(self.page.staff)
+            form = _fill(FORMS[name](formdata=None, prefix=name, version=version, **defaults),
+                         self._choices)
+        self[name] = form
+        return form
+
+    def __getattr__(self, name: str) -> FlaskForm:
+        # Templates write forms.complete_action as well as forms["complete_action"].
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+
+def forms_for(case, page, now) -> CaseForms:
+    """Return the case page's fresh forms (made on first use)."""
+    return CaseForms(case, page, now)

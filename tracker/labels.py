@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+from flask import Flask, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from tracker.domain.categories import categories_for, get_category
 from tracker.domain_messages import translate_message
+from tracker.formatting import time_tag
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+    from tracker.queries import QueueRow
 
 STATUS = {
     "new": _l("Nieuw"),
@@ -60,7 +70,8 @@ REPORTER = {"child": _l("een kind"), "parent": _l("een ouder"), "staff": _l("een
 
 
 def _lang() -> str:
-    return "en" if str(get_locale() or "nl") == "en" else "nl"
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "nl"
 
 
 def category_choices(audience: str) -> list[tuple[str, str]]:
@@ -80,19 +91,68 @@ def _referral_label(key: str) -> str:
     return str(REFERRAL_BODIES.get(key, key))
 
 
+# Translated tables per language, filled on first use: a queue page asks for the same few
+# words 150 times, and each lazy string would look its translation up again.
+_RESOLVED: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def _words(table: dict[str, LazyString], lang: str) -> dict[str, str]:
+    words = _RESOLVED.get((id(table), lang))
+    if words is None:
+        words = _RESOLVED[id(table), lang] = {k: str(v) for k, v in table.items()}
+    return words
+
+
+def _label_of(table: dict[str, LazyString]):
+    def label(key) -> str:
+        key = str(key)
+        return _words(table, _lang()).get(key, key)
+    return label
+
+
+status_label = _label_of(STATUS)
+role_label = _label_of(ROLE)
+
+
+class QueueLine(NamedTuple):
+    """A queue row in words: what one line of /cases or /vertrouwelijk shows."""
+
+    id: int
+    url: str
+    category: str
+    status: str
+    role: str
+    group: str
+    urgent: bool
+    overdue: bool
+    due: Markup
+
+
+def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
+    """Put a page of queue rows into words once, instead of per cell in the template."""
+    lang = _lang()
+    statuses, roles = _words(STATUS, lang), _words(ROLE, lang)
+    return [QueueLine(row.id, url_for(endpoint, case_id=row.id),
+                      get_category(row.category).wording("staff", lang),
+                      statuses.get(row.status, row.status),
+                      roles.get(row.primary_role, row.primary_role),
+                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due))
+            for row in rows]
+
+
 def register(app: Flask) -> None:
-    @app.context_processor
-    def _labels():
-        return {
-            "status_label": lambda key: STATUS.get(str(key), key),
-            "role_label": lambda key: ROLE.get(str(key), key),
-            "event_label": lambda key: EVENT.get(str(key), key),
-            "reporter_label": lambda key: REPORTER.get(str(key), key),
-            "category_label": category_label,
-            "participant_label": lambda key: PARTICIPANT.get(str(key), key),
-            "check_label": lambda key: CHECK.get(str(key), key),
-            "channel_label": lambda key: CHANNEL.get(str(key), key),
-            "referral_label": _referral_label,
-            "current_locale": _lang,
-            "translate_message": translate_message,
-        }
+    app.add_template_global(time_tag)
+    labels = {
+        "status_label": status_label,
+        "role_label": role_label,
+        "event_label": _label_of(EVENT),
+        "reporter_label": _label_of(REPORTER),
+        "category_label": category_label,
+        "participant_label": _label_of(PARTICIPANT),
+        "check_label": _label_of(CHECK),
+        "channel_label": _label_of(CHANNEL),
+        "referral_label": _referral_label,
+        "current_locale": _lang,
+        "translate_message": translate_message,
+    }
+    app.jinja_env.globals.update(labels)

@@ -32,9 +32,23 @@ def next_due():
     return sa.case((Case.status.in_(WAITING_FOR_ACK), Case.ack_due), else_=Case.resolve_due)
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One line of a queue: only what the line shows, not the whole case."""
+
+    id: int
+    category: str
+    status: str
+    primary_role: str
+    group_name: str | None
+    urgent: bool
+    due: datetime | None
+    overdue: bool
+
+
 @dataclass(frozen=True)
 class QueueView:
-    cases: list[Case]
+    cases: list[QueueRow]
     counts: dict[str, int]
     page: int
     pages: int
@@ -43,21 +57,53 @@ class QueueView:
     filters: dict[str, str] = field(default_factory=dict)
     groups: list[tuple[int, str]] = field(default_factory=list)
 
-    def is_overdue(self, case: Case) -> bool:
-        due = case.ack_due if case.status in WAITING_FOR_ACK else case.resolve_due
-        return due is not None and due < self.now and case.status != CaseStatus.CLOSED
-
     def args(self, **changes) -> dict[str, str | int]:
         """Return the query-string arguments of this view with some changed (for links)."""
         out = {"status": self.status, **self.filters, **changes}
         return {k: v for k, v in out.items() if v not in (None, "")}
 
 
+def known_status(status: str | None) -> str | None:
+    """Return a status key from a query string, or None for "all open cases"."""
+    return status if status in {s.value for s in CaseStatus} else None
+
+
+def queue_page(session: orm.Session, now: datetime, *, where: list, count_where: list,
+               page: int, status: str | None) -> tuple[list[QueueRow], dict[str, int], int, int]:
+    """Return (rows, counts per status, page, pages) of a queue: overdue first, then by
+    deadline. Three queries at most, reading only the columns a line shows."""
+    counts = {str(k): v for k, v in session.execute(
+        sa.select(Case.status, sa.func.count()).where(*count_where).group_by(Case.status))}
+    where = [*where, Case.status == status if status else Case.status != CaseStatus.CLOSED]
+    total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    due = next_due()
+    overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
+    rows = session.execute(
+        sa.select(Case.id, Case.category, Case.status, Case.primary_role, Group.name,
+                  Case.urgent, Case.ack_due, Case.resolve_due)
+        .outerjoin(Group, Case.group_id == Group.id).where(*where)
+        .order_by(overdue, due.is_(None), due, Case.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    lines = []
+    for case_id, category, case_status, role, group, urgent, ack_due, resolve_due in rows:
+        case_status = CaseStatus(case_status)
+        when = ack_due if case_status in WAITING_FOR_ACK else resolve_due
+        lines.append(QueueRow(case_id, category, case_status.value, role, group, urgent, when,
+                              when is not None and when < now
+                              and case_status != CaseStatus.CLOSED))
+    return lines, counts, page, pages
+
+
 def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
           status: str | None = None, category: str | None = None, group: int | None = None,
           role: str | None = None) -> QueueView:
     """Return one page of the cases a person may act on, overdue first, then by deadline."""
-    where = [visible_clause(user)]
+    status = known_status(status)
+    # Closed cases are read only when asked for: a teacher's history grows every year, the
+    # open work does not.
+    where = [visible_clause(user, open_only=status != CaseStatus.CLOSED)]
     filters: dict[str, str] = {}
     if category:
         where.append(Case.category == category)
@@ -68,31 +114,12 @@ def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
     if role:
         where.append(Case.primary_role == role)
         filters["role"] = role
-    # Closed cases are counted only when asked for: a teacher's history grows every year,
-    # the open work does not.
-    count_where = where if status == CaseStatus.CLOSED else [*where, Case.status != "closed"]
-    counts = {str(k): v for k, v in session.execute(
-        sa.select(Case.status, sa.func.count()).where(*count_where).group_by(Case.status))}
-    if status in {s.value for s in CaseStatus}:
-        where.append(Case.status == status)
-    else:
-        status = None
-        where.append(Case.status != CaseStatus.CLOSED)
-    due = next_due()
-    overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
-    total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    cases = list(session.scalars(
-        sa.select(Case).where(*where)
-        .options(orm.joinedload(Case.group).lazyload(Group.teachers))
-        .order_by(overdue, due.is_(None), due, Case.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ))
+    rows, counts, page, pages = queue_page(session, now, where=where, count_where=where,
+                                           page=page, status=status)
     groups = [(n, name) for n, name in session.execute(
         sa.select(Group.number, Group.name).where(Group.active.is_(True))
         .order_by(Group.number))]
-    return QueueView(cases, counts, page, pages, status, now, filters, groups)
+    return QueueView(rows, counts, page, pages, status, now, filters, groups)
 
 
 @dataclass(frozen=True)
@@ -131,10 +158,13 @@ def case_page(session: orm.Session, case: Case, viewer: User | None = None) -> C
         sa.select(CaseAction).where(CaseAction.case_id == case.id)
         .options(orm.joinedload(CaseAction.owner).lazyload(User.roles))
         .order_by(CaseAction.done_at.is_not(None), CaseAction.due, CaseAction.id)))
+    # IN, not a join: SQLite then starts from the case's few links (bench: 6 -> 0.1 ms).
     links = list(session.scalars(
-        sa.select(Case).join(CaseLink, CaseLink.other_case_id == Case.id)
+        sa.select(Case)
         .options(orm.joinedload(Case.group).lazyload(Group.teachers))
-        .where(CaseLink.case_id == case.id, _visible_to(viewer)).order_by(Case.id)))
+        .where(Case.id.in_(sa.select(CaseLink.other_case_id)
+                           .where(CaseLink.case_id == case.id)),
+               _visible_to(viewer)).order_by(Case.id)))
     steps = {s.step: s for s in session.scalars(
         sa.select(MeldcodeStep).where(MeldcodeStep.case_id == case.id)
         .options(orm.joinedload(MeldcodeStep.by).lazyload(User.roles)))}
@@ -149,7 +179,7 @@ def case_page(session: orm.Session, case: Case, viewer: User | None = None) -> C
 
 
 def _visible_to(viewer: User) -> sa.ColumnElement[bool]:
-    return sa.or_(visible_clause(viewer), sealed_clause(viewer))
+    return sa.or_(visible_clause(viewer, few=True), sealed_clause(viewer))
 
 
 def _staff_for(session: orm.Session, case: Case) -> list[User]:

@@ -124,7 +124,7 @@ def link(session: orm.Session, case: Case, actor: User, now: datetime, version: 
     """Link two cases (both ways), e.g. several reports about the same incident."""
     state = next_state(case, Act.LINK, version)
     other = session.scalar(sa.select(Case).where(
-        Case.id == other_id, sa.or_(visible_clause(actor), sealed_clause(actor))))
+        Case.id == other_id, sa.or_(visible_clause(actor, few=True), sealed_clause(actor))))
     if other is None or other.id == case.id:
         raise ActionRefused(f"Melding #{other_id} kun je niet koppelen: niet gevonden.")
     if other.confidential != case.confidential:

@@ -14,7 +14,7 @@ from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain_messages import translate_message
-from tracker.labels import category_choices
+from tracker.labels import category_choices, queue_lines
 from tracker.services import case_work, notify
 from tracker.services import cases as case_service
 from tracker.services.cases import record_view
@@ -35,6 +35,7 @@ def queue():
                          status=args.get("status") or None, category=category, group=group,
                          role=role or None)
     return no_store(render_template("cases/queue.html", view=view,
+                                    lines=queue_lines(view.cases, "cases.detail"),
                                     roles=case_forms.ROLES,
                                     categories=category_choices("staff")))
 

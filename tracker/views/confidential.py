@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, g, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import orm
@@ -19,7 +18,8 @@ from tracker import queries
 from tracker.access import case_or_404, may_see_access_log, sealed_clause
 from tracker.db import get_session, utcnow
 from tracker.domain.permissions import VP_ROLE
-from tracker.models import AccessLog, Case, CaseStatus, User
+from tracker.labels import queue_lines
+from tracker.models import AccessLog, Case, User
 from tracker.views import cases as cases_view
 from tracker.views import no_store
 
@@ -37,21 +37,12 @@ def _vp_only():
 def sealed_queue(session: orm.Session, user: User, now, *, page: int,
                  status: str | None) -> queries.QueueView:
     """Return one page of the confidential cases, overdue first, then by deadline."""
-    visible = sealed_clause(user)
-    counts = {str(k): v for k, v in session.execute(
-        sa.select(Case.status, sa.func.count()).where(visible).group_by(Case.status)).all()}
-    if status not in {s.value for s in CaseStatus}:
-        status = None
-    where = [visible, Case.status == status if status else Case.status != CaseStatus.CLOSED]
-    due = queries.next_due()
-    overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
-    total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
-    pages = max(1, -(-total // queries.PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    cases = list(session.scalars(
-        sa.select(Case).where(*where).order_by(overdue, due.is_(None), due, Case.id)
-        .limit(queries.PAGE_SIZE).offset((page - 1) * queries.PAGE_SIZE)))
-    return queries.QueueView(cases, counts, page, pages, status, now)
+    status = queries.known_status(status)
+    visible = [sealed_clause(user)]
+    rows, counts, page, pages = queries.queue_page(session, now, where=visible,
+                                                   count_where=visible, page=page,
+                                                   status=status)
+    return queries.QueueView(rows, counts, page, pages, status, now)
 
 
 @bp.get("/")
@@ -59,7 +50,8 @@ def queue():
     view = sealed_queue(get_session(), current_user.model, utcnow(),
                         page=request.args.get("page", 1, type=int) or 1,
                         status=request.args.get("status") or None)
-    return no_store(render_template("confidential/queue.html", view=view))
+    return no_store(render_template("confidential/queue.html", view=view,
+                                    lines=queue_lines(view.cases, "confidential.case")))
 
 
 @bp.get("/<int:case_id>")
