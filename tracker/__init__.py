@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from tracker import db, errors, labels, school
+from tracker import db, errors, formatting, labels, school
 from tracker.extensions import babel, csrf, login_manager, mail, select_locale
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    formatting.install_cached_gettext(app)
     from tracker import auth, ratelimit, security
 
     auth.init_app(app)

@@ -132,7 +132,9 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
     """Put a page of queue rows into words once, instead of per cell in the template."""
     lang = _lang()
     statuses, roles = _words(STATUS, lang), _words(ROLE, lang)
-    return [QueueLine(row.id, url_for(endpoint, case_id=row.id),
+    # The case URL ends in its id: build it once, not fifty times (url_for ~10 µs a call).
+    prefix = url_for(endpoint, case_id=0).removesuffix("0")
+    return [QueueLine(row.id, f"{prefix}{row.id}",
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
                       roles.get(row.primary_role, row.primary_role),
