@@ -139,3 +139,25 @@ def test_overlong_reply_is_kept_with_a_message(client, session):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Gebruik ten hoogste 2000 tekens." in html and "é" * 2001 in html
+
+
+def test_a_second_click_on_send_stores_one_reply(client, session):
+    look_up(client, parent_report(client))
+    page = client.get("/volgen/melding").get_data(as_text=True)
+    form = csrf_from(page) | {"body": "Dank u, ik bel morgen."}
+    assert client.post("/volgen/melding", data=form).status_code == 303
+    assert client.post("/volgen/melding", data=form).status_code == 303  # the second click
+    replies = lambda: list(session.scalars(  # noqa: E731
+        sa.select(CaseEvent.body).where(CaseEvent.case_id == latest_case(session).id,
+                                        CaseEvent.kind == "reporter_message")))
+    assert replies() == ["Dank u, ik bel morgen."]
+    html = client.get("/volgen/melding").get_data(as_text=True)
+    assert html.count("Dank u, ik bel morgen.") == 1 and "Uw bericht is verstuurd." in html
+
+    # Back to the old page, other words typed: that is a new message, never dropped.
+    assert client.post("/volgen/melding", data=form | {"body": "Of toch overmorgen."}
+                       ).status_code == 303
+    assert replies() == ["Dank u, ik bel morgen.", "Of toch overmorgen."]
+    # A fresh page brings a fresh key.
+    assert csrf_from(client.get("/volgen/melding").get_data(as_text=True))[
+        "submission_key"] != form["submission_key"]

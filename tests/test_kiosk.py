@@ -206,6 +206,24 @@ def test_child_follows_up_with_the_picture_code_and_replies(client, session):
     assert (event.actor_label, event.body) == ("child", "Het is gestopt.")
 
 
+def test_a_double_tap_on_a_reply_stores_it_once(client, session):
+    enrol_kiosk(client, session)
+    five_taps(client)
+    code = picture_code(client.get("/kiosk/klaar").get_data(as_text=True))
+    follow_up_with_code(client, code)
+    html = client.get("/kiosk/code/melding").get_data(as_text=True)
+    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
+    form = {"csrf_token": csrf_token_from(html), "submission_key": key, "reply": "stopped"}
+    # Both taps leave the tablet before the first answer comes back: same cookie, same form.
+    before = client.get_cookie("session", domain="meldpunt.test").value
+    assert client.post("/kiosk/code/melding", data=form).status_code == 303
+    client.set_cookie("session", before, domain="meldpunt.test")
+    assert client.post("/kiosk/code/melding", data=form).status_code == 303
+    bodies = session.scalars(sa.select(CaseEvent.body).where(
+        CaseEvent.case_id == latest_case(session).id, CaseEvent.kind == "reporter_message"))
+    assert list(bodies) == ["Het is gestopt."]
+
+
 def test_wrong_and_expired_picture_codes(client, session):
     enrol_kiosk(client, session)
     five_taps(client)

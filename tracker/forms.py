@@ -115,6 +115,7 @@ class FollowUpForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
+    submission_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     body = TextAreaField(_l("Uw antwoord"),
                          validators=[DataRequired(_l("Schrijf eerst uw bericht.")),
                                      Length(max=2000, message=_l(

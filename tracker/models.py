@@ -345,6 +345,8 @@ class CaseEvent(Base):
     actor_label: Mapped[str | None] = mapped_column(sa.String(40))
     body: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # A reporter's reply carries its form's one-time key: a second click finds the first.
+    submission_key: Mapped[str | None] = mapped_column(sa.String(64), index=True, unique=True)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

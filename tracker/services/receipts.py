@@ -141,15 +141,42 @@ def reporter_events(session: orm.Session, case: Case) -> list[CaseEvent]:
 
 
 def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
-          actor_label: str, taps: str | None = None) -> CaseEvent:
-    """Add the reporter's answer to the case's timeline."""
+          actor_label: str, taps: str | None = None,
+          submission_key: str | None = None) -> CaseEvent:
+    """Add the reporter's answer to the case's timeline, once per submission key (a second
+    click on "send" returns the first answer). A race between two clicks ends in an
+    IntegrityError on the key for the second: the caller treats that as sent."""
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a reply is 1 to REPLY_MAX characters")
+    if submission_key:
+        earlier = session.scalar(sa.select(CaseEvent).where(
+            CaseEvent.submission_key == submission_key))
+        if earlier is not None and earlier.case_id == case.id and earlier.body == body:
+            return earlier
+        if earlier is not None:
+            submission_key = None  # an old page sent again with other words: a new message
     case.updated_at = now
     data = {"taps": taps} if taps else {}
-    return add_event(session, case, "reporter_message", now, actor_label=actor_label,
-                     body=body, **data)
+    event = add_event(session, case, "reporter_message", now, actor_label=actor_label,
+                      body=body, **data)
+    event.submission_key = submission_key
+    return event
+
+
+def store_reply(session: orm.Session, case: Case, body: str, now: datetime, *,
+                actor_label: str, submission_key: str | None, taps: str | None = None) -> None:
+    """Add and commit a reporter's reply; two clicks racing each other store it once."""
+    try:
+        reply(session, case, body, now, actor_label=actor_label, taps=taps,
+              submission_key=submission_key)
+        session.commit()
+    except sa.exc.IntegrityError:
+        session.rollback()
+        stored = submission_key and session.scalar(sa.select(CaseEvent.id).where(
+            CaseEvent.submission_key == submission_key))
+        if not stored:
+            raise  # not the other click: a real error
 
 
 def message_reporter(session: orm.Session, case: Case, author: User, body: str,

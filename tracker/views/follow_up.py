@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
 from tracker.extensions import csrf
-from tracker.forms import FollowUpForm, ReplyForm
+from tracker.forms import FollowUpForm, ReplyForm, new_submission_key
 from tracker.models import Case
 from tracker.services import receipts
 from tracker.views import no_store
@@ -84,7 +84,7 @@ def case():
     found = _case()
     if found is None:
         return redirect(url_for("follow_up.enter"), code=303)
-    return _status(found, ReplyForm())
+    return _status(found, ReplyForm(submission_key=new_submission_key()))
 
 
 def _status(found: Case, form: ReplyForm, status: int = 200):
@@ -110,8 +110,8 @@ def reply():
         return _status(found, form, 422)
     db = get_session()
     label = found.reports[0].reporter_type.value if found.reports else "parent"
-    receipts.reply(db, found, form.body.data, utcnow(), actor_label=label)
-    db.commit()
+    receipts.store_reply(db, found, form.body.data, utcnow(), actor_label=label,
+                         submission_key=form.submission_key.data)
     session[STATE] = {"case": found.id, "t": time.time()}
     flash(_("Uw bericht is verstuurd."), "success")
     return redirect(url_for("follow_up.case"), code=303)

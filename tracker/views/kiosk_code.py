@@ -8,6 +8,7 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from tracker.db import get_session, utcnow
 from tracker.domain.codes import PICTURE_BY_KEY, PICTURE_CODE_LENGTH, PICTURES
+from tracker.forms import new_submission_key
 from tracker.models import Case
 from tracker.services import receipts
 from tracker.views import kiosk
@@ -66,7 +67,8 @@ def status():
     kiosk._save({"case": case.id})  # reading counts as a touch
     return kiosk._screen("status.html", stage=receipts.reporter_stage(case),
                          events=receipts.reporter_events(get_session(), case),
-                         replies=kiosk.QUICK_REPLIES, text_max=receipts.REPLY_MAX)
+                         replies=kiosk.QUICK_REPLIES, text_max=receipts.REPLY_MAX,
+                         submission_key=new_submission_key())
 
 
 @_bp.post("/code/melding")
@@ -76,6 +78,7 @@ def reply():
         return redirect(url_for("kiosk.start"), code=303)
     tap = request.form.get("reply")
     text = request.form.get("text", "").strip()
+    submission_key = request.form.get("submission_key", "")[:64] or None
     if tap in kiosk.QUICK_REPLIES:
         body, taps = kiosk.QUICK_REPLIES[tap][2], tap
     elif text and len(text) <= receipts.REPLY_MAX:
@@ -84,10 +87,11 @@ def reply():
         return kiosk._screen("status.html", stage=receipts.reporter_stage(case),
                              events=receipts.reporter_events(get_session(), case),
                              replies=kiosk.QUICK_REPLIES, text=text,
-                             text_max=receipts.REPLY_MAX, error=True), 422
+                             text_max=receipts.REPLY_MAX, error=True,
+                             submission_key=submission_key or new_submission_key()), 422
     db = get_session()
-    receipts.reply(db, case, body, utcnow(), actor_label="child", taps=taps)
-    db.commit()
+    receipts.store_reply(db, case, body, utcnow(), actor_label="child", taps=taps,
+                         submission_key=submission_key)
     session[kiosk.STATE] = {"replied": True, "t": time.time()}
     return redirect(url_for("kiosk.replied"), code=303)
 
