@@ -13,11 +13,11 @@ from tracker.models import ReporterType
 from tracker.services.reports import ReportInput, submit_report
 
 AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
-# queue: the user and their roles, counts per status, one page of cases, the groups filter
-QUEUE_QUERIES = 5
-# case page: user, roles, case (+group), reports, participants (+users), the access-log insert,
-# timeline, access log, actions, linked cases, meldcode steps, staff for the forms
-CASE_QUERIES = 12
+# queue: the user with their roles, counts per status, one page of cases, the groups filter
+QUEUE_QUERIES = 4
+# case page: user with roles, case (+group), reports, participants (+users), the access-log
+# insert, timeline, access log, actions, linked cases, meldcode steps, staff for the forms
+CASE_QUERIES = 11
 
 
 @contextmanager

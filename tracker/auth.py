@@ -6,6 +6,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask
 from flask_login import UserMixin
+from sqlalchemy import orm
 
 from tracker.db import get_session
 from tracker.extensions import login_manager
@@ -54,7 +55,8 @@ def _load_user(identifier: str) -> LoginUser | None:
     user_id, _, epoch = identifier.partition(":")
     if not user_id.isdigit():
         return None
-    user = get_session().get(User, int(user_id))
+    # One query for the person and their roles: every staff page starts here.
+    user = get_session().get(User, int(user_id), options=[orm.joinedload(User.roles)])
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
     return LoginUser(user)

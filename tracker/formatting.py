@@ -10,6 +10,7 @@ them loaded as well).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from functools import lru_cache
 
@@ -30,18 +31,25 @@ def _time_tag(moment: datetime, locale: str, zone: tzinfo) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
 
 
+def time_tagger() -> Callable[[datetime | None], Markup]:
+    """Return time_tag for the reader's language and time zone, looked up once (a page of
+    fifty deadlines asks for them fifty times otherwise)."""
+    locale, zone = str(get_locale()), get_timezone()
+    return lambda moment: _time_tag(moment, locale, zone) if moment else NOTHING
+
+
 def time_tag(moment: datetime | None) -> Markup:
     """Return a <time> element with the moment in the reader's language and time zone."""
-    if not moment:
-        return NOTHING
-    return _time_tag(moment, str(get_locale()), get_timezone())
+    return time_tagger()(moment)
 
 
-_TRANSLATED: dict[tuple[object, str], str] = {}
+_TRANSLATED: dict[tuple[str, str], str] = {}
+LOCALE_KEY = "_render_locale"
 
 
-def _gettext(message: str) -> str:
-    key = (get_locale(), message)
+def _gettext(message: str, locale=None) -> str:
+    locale = locale or get_locale()
+    key = (str(locale.language) if locale else "", message)
     text = _TRANSLATED.get(key)
     if text is None:
         text = _TRANSLATED[key] = get_translations().ugettext(message)
@@ -56,9 +64,14 @@ def install_cached_gettext(app: Flask) -> None:
     def gettext(context: Context, message: str, **variables) -> str:
         # As jinja2.ext's newstyle gettext: the message (our own catalogue's text) is markup,
         # the variables are escaped as they are filled in.
-        text = _gettext(message)
+        text = _gettext(message, context.get(LOCALE_KEY))
         if context.eval_ctx.autoescape:
             text = Markup(text)  # noqa: S704  # nosec B704
         return text % variables
 
     app.jinja_env.globals.update(gettext=gettext, _=gettext)
+
+    @app.context_processor
+    def _render_locale():
+        # Looked up once per render (force_locale included), not once per string.
+        return {LOCALE_KEY: get_locale()}

@@ -12,7 +12,7 @@ from flask_babel.speaklater import LazyString
 
 from tracker.domain.categories import categories_for, get_category
 from tracker.domain_messages import translate_message
-from tracker.formatting import time_tag
+from tracker.formatting import time_tag, time_tagger
 
 if TYPE_CHECKING:
     from markupsafe import Markup
@@ -134,6 +134,7 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
     statuses, roles = _words(STATUS, lang), _words(ROLE, lang)
     # The case URL ends in its id: build it once, not fifty times (url_for ~10 µs a call).
     prefix = url_for(endpoint, case_id=0).removesuffix("0")
+    time_tag = time_tagger()
     return [QueueLine(row.id, f"{prefix}{row.id}",
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
