@@ -24,7 +24,8 @@ from tracker import create_app
 from tracker.demo import DEMO_PASSWORD
 
 LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes", "TWO_FACTOR_LIMIT": "3 per 5 minutes",
-          "PASSWORD_RESET_LIMIT": "2 per hour", "KIOSK_SUBMIT_LIMIT": "2 per 10 minutes"}
+          "PASSWORD_RESET_LIMIT": "2 per hour", "KIOSK_SUBMIT_LIMIT": "2 per 10 minutes",
+          "REPORT_LIMIT_PER_ADDRESS": "2 per hour"}
 WAIT = re.compile(r"Probeer het opnieuw over (\d+) (minuut|minuten|seconden?) \(om \d\d:\d\d\)")
 
 
@@ -104,6 +105,33 @@ def test_kiosk_submissions_are_limited_per_tablet(app, client, session):
         assert five_taps(client).status_code == 303
     locked = five_taps(client)
     assert locked.status_code == 429 and _says_when(locked) >= 9
+
+
+def test_the_public_form_is_limited_per_address_and_keeps_the_text(client, session):
+    from sqlalchemy import func, select
+
+    from tracker.models import Report
+
+    def send(words):
+        page = client.get("/melden").get_data(as_text=True)
+        form = csrf_from(page) | {"category": "bullying", "description": words, "group": "4",
+                                  "about_kind": "child"}
+        return form, client.post("/melden", data=form)
+
+    reports = lambda: session.scalar(select(func.count()).select_from(Report))  # noqa: E731
+    before = reports()
+    first, response = send("Eerste melding over pesten.")
+    assert response.status_code == 303
+    assert send("Tweede melding over pesten.")[1].status_code == 303
+    _form, locked = send("Derde melding: dit mag niet verloren gaan.")
+    html = locked.get_data(as_text=True)
+    assert locked.status_code == 429 and "Retry-After" in locked.headers
+    assert "Derde melding: dit mag niet verloren gaan." in html
+    assert re.search(r"verstuur hem over \d+ minuten \(om \d\d:\d\d\)", html), html[:3000]
+    assert reports() == before + 2
+    # A second click on an earlier form is not a new report: never limited, stored once.
+    assert client.post("/melden", data=first).status_code == 303
+    assert reports() == before + 2
 
 
 # --- across processes: the counts live in Redis, shared by every worker and host ----------

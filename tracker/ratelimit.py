@@ -1,4 +1,4 @@
-"""Rate limits (Flask-Limiter): login, second factor, kiosk, code lookups, password reset.
+"""Rate limits (Flask-Limiter): login, second factor, kiosk, /melden, code lookups, reset.
 
 Lock-outs say in plain Dutch when to try again. Counts live in RATELIMIT_STORAGE_URI, so with
 Redis they hold across gunicorn workers and hosts.
@@ -25,6 +25,8 @@ DEFAULTS = {
     "TWO_FACTOR_LIMIT": "5 per 5 minutes",
     "PASSWORD_RESET_LIMIT": "5 per hour",
     "KIOSK_SUBMIT_LIMIT": "20 per 10 minutes",
+    # The public form: enough for a family, too few to bury the school's real reports.
+    "REPORT_LIMIT_PER_ADDRESS": "10 per hour",
     "RATELIMIT_HEADERS_ENABLED": True,
 }
 

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from tracker import ratelimit
 from tracker.db import get_session, utcnow
 from tracker.extensions import LANGUAGES, csrf
 from tracker.forms import ParentReportForm, new_submission_key
@@ -121,6 +122,15 @@ def submit():
                     "verstuur opnieuw."), "error")
         return no_store(render_template("report/form.html", form=form)), 422
     data = report_input(form, channel="web", reporter_type=ReporterType.PARENT)
+    if find_submission(get_session(), data.submission_key) is None:  # a second click is free
+        wait = ratelimit.hit(current_app.config["REPORT_LIMIT_PER_ADDRESS"], "report",
+                             ratelimit.visitor())
+        if wait:
+            # Nothing is saved, and nothing typed is lost: the form comes back filled in.
+            flash(_("Er zijn vanaf dit adres kort na elkaar veel meldingen verstuurd. Uw "
+                    "tekst staat er nog: verstuur hem %(when)s.",
+                    when=ratelimit.wait_text(wait)), "error")
+            return no_store(render_template("report/form.html", form=form)), 429
     code, _case = save_report(data)
     session["last_report"] = data.submission_key
     session["receipt_code"] = code  # shown once by the thanks page, then gone
