@@ -206,6 +206,18 @@ def test_child_follows_up_with_the_picture_code_and_replies(client, session):
     assert (event.actor_label, event.body) == ("child", "Het is gestopt.")
 
 
+def test_switching_language_keeps_the_answer_on_screen(client, session):
+    enrol_kiosk(client, session)
+    five_taps(client)
+    code = picture_code(client.get("/kiosk/klaar").get_data(as_text=True))
+    follow_up_with_code(client, code)
+    html = client.get("/kiosk/code/melding").get_data(as_text=True)
+    assert "/kiosk/taal/en?stap=status" in html
+    switched = client.get("/kiosk/taal/en?stap=status")
+    assert switched.headers["Location"].endswith("/kiosk/code/melding")
+    assert "Your report has arrived." in client.get("/kiosk/code/melding").get_data(as_text=True)
+
+
 def test_a_double_tap_on_a_reply_stores_it_once(client, session):
     enrol_kiosk(client, session)
     five_taps(client)

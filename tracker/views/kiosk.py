@@ -135,8 +135,10 @@ def language(lang: str):
     if lang in LANGUAGES:
         session["lang"] = lang
     step = request.args.get("stap", "")
+    # Back to the same screen; a child reading an answer keeps it (status needs no redo).
     target = url_for(f"kiosk.{step}") if step in ("start", "where", "who", "name", "danger",
-                                                  "talk", "code") else url_for("kiosk.start")
+                                                  "talk", "code", "status") \
+        else url_for("kiosk.start")
     return redirect(target, code=303)
 
 

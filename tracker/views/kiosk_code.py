@@ -65,10 +65,13 @@ def status():
     if case is None:
         return redirect(url_for("kiosk.start"), code=303)
     kiosk._save({"case": case.id})  # reading counts as a touch
-    return kiosk._screen("status.html", stage=receipts.reporter_stage(case),
+    return _status_screen(case, submission_key=new_submission_key())
+
+
+def _status_screen(case: Case, **context):
+    return kiosk._screen("status.html", step="status", stage=receipts.reporter_stage(case),
                          events=receipts.reporter_events(get_session(), case),
-                         replies=kiosk.QUICK_REPLIES, text_max=receipts.REPLY_MAX,
-                         submission_key=new_submission_key())
+                         replies=kiosk.QUICK_REPLIES, text_max=receipts.REPLY_MAX, **context)
 
 
 @_bp.post("/code/melding")
@@ -84,11 +87,8 @@ def reply():
     elif text and len(text) <= receipts.REPLY_MAX:
         body, taps = text, None
     else:
-        return kiosk._screen("status.html", stage=receipts.reporter_stage(case),
-                             events=receipts.reporter_events(get_session(), case),
-                             replies=kiosk.QUICK_REPLIES, text=text,
-                             text_max=receipts.REPLY_MAX, error=True,
-                             submission_key=submission_key or new_submission_key()), 422
+        return _status_screen(case, text=text, error=True,
+                              submission_key=submission_key or new_submission_key()), 422
     db = get_session()
     receipts.store_reply(db, case, body, utcnow(), actor_label="child", taps=taps,
                          submission_key=submission_key)
