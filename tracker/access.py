@@ -69,21 +69,22 @@ def sealed_clause(user: User) -> sa.ColumnElement[bool]:
     return sa.and_(_not_about(user), Case.confidential.is_(True))
 
 
-# What a case page needs, in a fixed number of queries; teachers and roles only on access.
+# What a case page needs, in one query (a case has a handful of participants and reports);
+# teachers and roles only on access.
 CASE_PAGE_LOADS = (
     orm.joinedload(Case.group).lazyload(Group.teachers),
-    orm.selectinload(Case.participants).joinedload(CaseParticipant.user)
+    orm.joinedload(Case.participants).joinedload(CaseParticipant.user)
     .lazyload(User.roles),
-    orm.selectinload(Case.reports).joinedload(Report.group).lazyload(Group.teachers),
+    orm.joinedload(Case.reports).joinedload(Report.group).lazyload(Group.teachers),
 )
 
 
 def case_or_404(session: orm.Session, case_id: int, user: User) -> Case:
     """Load a case the user may act on; a missing case and a forbidden one look the same."""
-    case = session.scalar(
+    case = session.execute(
         sa.select(Case).where(Case.id == case_id)
         .options(*CASE_PAGE_LOADS)
-    )
+    ).unique().scalar_one_or_none()
     if case is None or not can_act(viewer_of(user), scope_of(case)):
         abort(404)
     # Lets a redirect after an action lead back into the sealed area (views/confidential.py).

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.access import sealed_clause, visible_clause
+from tracker.domain.categories import CategoryKey
 from tracker.domain.permissions import OVERSIGHT_ROLE, VP_ROLE
 from tracker.models import (
     AccessLog,
@@ -165,9 +166,11 @@ def case_page(session: orm.Session, case: Case, viewer: User | None = None) -> C
         .where(Case.id.in_(sa.select(CaseLink.other_case_id)
                            .where(CaseLink.case_id == case.id)),
                _visible_to(viewer)).order_by(Case.id)))
+    # Only a home_concern case follows the meldcode (DESIGN §5): others have no steps.
     steps = {s.step: s for s in session.scalars(
         sa.select(MeldcodeStep).where(MeldcodeStep.case_id == case.id)
-        .options(orm.joinedload(MeldcodeStep.by).lazyload(User.roles)))}
+        .options(orm.joinedload(MeldcodeStep.by).lazyload(User.roles)))
+    } if case.category == CategoryKey.HOME_CONCERN else {}
     staff = _staff_for(session, case)
     about_ids = {r.about_user_id for r in case.reports if r.about_user_id}
     names = {u.id: u.name for u in staff}
