@@ -206,12 +206,16 @@ def test_child_follows_up_with_the_picture_code_and_replies(client, session):
     assert (event.actor_label, event.body) == ("child", "Het is gestopt.")
 
 
-def test_switching_language_keeps_the_answer_on_screen(client, session):
+def answer_screen(client, session) -> str:
+    """Report with five taps, come back with the picture code; return the answer screen."""
     enrol_kiosk(client, session)
     five_taps(client)
-    code = picture_code(client.get("/kiosk/klaar").get_data(as_text=True))
-    follow_up_with_code(client, code)
-    html = client.get("/kiosk/code/melding").get_data(as_text=True)
+    follow_up_with_code(client, picture_code(client.get("/kiosk/klaar").get_data(as_text=True)))
+    return client.get("/kiosk/code/melding").get_data(as_text=True)
+
+
+def test_switching_language_keeps_the_answer_on_screen(client, session):
+    html = answer_screen(client, session)
     assert "/kiosk/taal/en?stap=status" in html
     switched = client.get("/kiosk/taal/en?stap=status")
     assert switched.headers["Location"].endswith("/kiosk/code/melding")
@@ -219,11 +223,7 @@ def test_switching_language_keeps_the_answer_on_screen(client, session):
 
 
 def test_a_double_tap_on_a_reply_stores_it_once(client, session):
-    enrol_kiosk(client, session)
-    five_taps(client)
-    code = picture_code(client.get("/kiosk/klaar").get_data(as_text=True))
-    follow_up_with_code(client, code)
-    html = client.get("/kiosk/code/melding").get_data(as_text=True)
+    html = answer_screen(client, session)
     key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
     form = {"csrf_token": csrf_token_from(html), "submission_key": key, "reply": "stopped"}
     # Both taps leave the tablet before the first answer comes back: same cookie, same form.
