@@ -217,7 +217,10 @@ class CaseForms(dict):
         # Templates write forms.complete_action as well as forms["complete_action"].
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        try:
+            return self[name]
+        except (KeyError, ValueError) as missing:
+            raise AttributeError(name) from missing
 
 
 def forms_for(case, page, now) -> CaseForms:

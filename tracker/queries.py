@@ -69,12 +69,12 @@ def known_status(status: str | None) -> str | None:
     return status if status in {s.value for s in CaseStatus} else None
 
 
-def queue_page(session: orm.Session, now: datetime, *, where: list, count_where: list,
-               page: int, status: str | None) -> tuple[list[QueueRow], dict[str, int], int, int]:
-    """Return (rows, counts per status, page, pages) of a queue: overdue first, then by
-    deadline. Three queries at most, reading only the columns a line shows."""
+def queue_page(session: orm.Session, now: datetime, *, where: list, page: int,
+               status: str | None) -> tuple[list[QueueRow], dict[str, int], int, int]:
+    """Return (rows, counts per status, page, pages) of the cases `where` selects: overdue
+    first, then by deadline. Two queries, reading only the columns a line shows."""
     counts = {str(k): v for k, v in session.execute(
-        sa.select(Case.status, sa.func.count()).where(*count_where).group_by(Case.status))}
+        sa.select(Case.status, sa.func.count()).where(*where).group_by(Case.status))}
     where = [*where, Case.status == status if status else Case.status != CaseStatus.CLOSED]
     total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
     pages = max(1, -(-total // PAGE_SIZE))
@@ -115,8 +115,7 @@ def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
     if role:
         where.append(Case.primary_role == role)
         filters["role"] = role
-    rows, counts, page, pages = queue_page(session, now, where=where, count_where=where,
-                                           page=page, status=status)
+    rows, counts, page, pages = queue_page(session, now, where=where, page=page, status=status)
     groups = [(n, name) for n, name in session.execute(
         sa.select(Group.number, Group.name).where(Group.active.is_(True))
         .order_by(Group.number))]
