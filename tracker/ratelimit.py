@@ -87,12 +87,17 @@ def reset_key() -> str:
     return "reset:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+def enabled() -> bool:
+    """Return whether this app limits at all (tests and the benchmark switch it off)."""
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
 def hit(limit: str, *identifiers: str) -> float:
     """Count one attempt against a limit shared by all workers; return seconds to wait (0 = ok).
 
     For places that limit inside a view (a code lookup) rather than per route.
     """
-    if not current_app.config.get("RATELIMIT_ENABLED", True):
+    if not enabled():
         return 0.0
     item = parse(limit)
     strategy = _strategy()

@@ -91,21 +91,35 @@ def mail_staff(session: orm.Session, users: Iterable[User], case: Case, *, templ
     return queued
 
 
+def participants_by_kind(session: orm.Session, case: Case, kinds: Iterable[ParticipantKind]
+                         ) -> dict[ParticipantKind, list[User]]:
+    """Return the people a case reaches, per participant kind (one query; a mail needs no
+    roles, so they are not loaded)."""
+    kinds = list(kinds)
+    found: dict[ParticipantKind, list[User]] = {kind: [] for kind in kinds}
+    for user, kind in session.execute(
+            sa.select(User, CaseParticipant.kind)
+            .join(CaseParticipant, CaseParticipant.user_id == User.id)
+            .where(CaseParticipant.case_id == case.id, CaseParticipant.kind.in_(kinds))
+            .options(orm.lazyload(User.roles)).order_by(User.id)):
+        found[kind].append(user)
+    return found
+
+
 def participants(session: orm.Session, case: Case,
                  kinds: Iterable[ParticipantKind] = tuple(ParticipantKind)) -> list[User]:
     """Return the people a case reaches with the given participant kinds."""
-    stmt = (sa.select(User).join(CaseParticipant, CaseParticipant.user_id == User.id)
-            .where(CaseParticipant.case_id == case.id, CaseParticipant.kind.in_(list(kinds)))
-            .order_by(User.id))
-    return list(session.scalars(stmt))
+    by_kind = participants_by_kind(session, case, kinds)
+    return sorted((u for users in by_kind.values() for u in users), key=lambda u: u.id)
 
 
 def case_created(session: orm.Session, case: Case, now: datetime) -> list[OutboxMail]:
     """Tell assignees and informed people that a case reached them (content-free)."""
     session.flush()
     queued = []
-    for kind in (ParticipantKind.ASSIGNEE, ParticipantKind.INFORMED):
-        queued += mail_staff(session, participants(session, case, (kind,)), case,
-                             template="case_created", key=f"case-created:{case.id}", now=now,
+    kinds = (ParticipantKind.ASSIGNEE, ParticipantKind.INFORMED)
+    for kind, users in participants_by_kind(session, case, kinds).items():
+        queued += mail_staff(session, users, case, template="case_created",
+                             key=f"case-created:{case.id}", now=now,
                              deadline=iso(case.ack_due), kind=kind.value)
     return queued
