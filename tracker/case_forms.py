@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from tracker.domain.states import MELDCODE_STEPS
+from tracker.formatting import lazy_gettext as _l
 
 TEXT_MAX = 5000
 MESSAGE_MAX = 2000

@@ -17,6 +17,7 @@ from functools import lru_cache
 from babel.dates import format_datetime
 from flask import Flask
 from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -56,12 +57,24 @@ def _gettext(message: str, locale=None) -> str:
     return text
 
 
+def gettext(message: str, **variables) -> str:
+    """Flask-Babel's gettext, remembering the translation per language."""
+    text = _gettext(message)
+    return text % variables if variables else text
+
+
+def lazy_gettext(message: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext (translated when shown), through the remembering gettext:
+    form labels, choices and messages are shown on every page that has the form."""
+    return LazyString(gettext, message, **variables)
+
+
 def install_cached_gettext(app: Flask) -> None:
     """Make the templates' _() and gettext() remember translations (ngettext and the rest
     stay as Flask-Babel installed them)."""
 
     @pass_context
-    def gettext(context: Context, message: str, **variables) -> str:
+    def template_gettext(context: Context, message: str, **variables) -> str:
         # As jinja2.ext's newstyle gettext: the message (our own catalogue's text) is markup,
         # the variables are escaped as they are filled in.
         text = _gettext(message, context.get(LOCALE_KEY))
@@ -69,7 +82,7 @@ def install_cached_gettext(app: Flask) -> None:
             text = Markup(text)  # noqa: S704  # nosec B704
         return text % variables
 
-    app.jinja_env.globals.update(gettext=gettext, _=gettext)
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
 
     @app.context_processor
     def _render_locale():

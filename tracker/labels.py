@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from flask import Flask, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from tracker.domain.categories import categories_for, get_category
 from tracker.domain_messages import translate_message
+from tracker.formatting import lazy_gettext as _l
 from tracker.formatting import time_tag, time_tagger
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -14,6 +13,7 @@ from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain_messages import translate_message
+from tracker.formatting import lazy_gettext as _l
 from tracker.labels import category_choices, queue_lines
 from tracker.services import case_work, notify
 from tracker.services import cases as case_service

@@ -19,13 +19,13 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import ValidationError, validate_csrf
 
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
 from tracker.domain.codes import PICTURE_BY_KEY
 from tracker.extensions import LANGUAGES, csrf
+from tracker.formatting import lazy_gettext as _l
 from tracker.forms import new_submission_key
 from tracker.labels import category_choices
 from tracker.models import Group
