@@ -330,7 +330,9 @@ class CaseParticipant(Base):
     kind: Mapped[ParticipantKind] = mapped_column(_str_enum(ParticipantKind, "participant_kind"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A copy of "the case is not closed", kept by the Case listener above. A stale True only
-    # costs a look at the case row (queries still check the status); never a stale False.
+    # costs a look at the case row (queries still check the status). A stale False would hide
+    # open work from a queue: change Case.status through the ORM (a Core UPDATE of "case"
+    # skips the listener) or set this column in the same statement.
     case_open: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     case: Mapped[Case] = relationship(back_populates="participants")
