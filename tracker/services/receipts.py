@@ -145,7 +145,7 @@ def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
           submission_key: str | None = None) -> CaseEvent:
     """Add the reporter's answer to the case's timeline, once per submission key (a second
     click on "send" returns the first answer). A race between two clicks ends in an
-    IntegrityError on the key for the second: the caller treats that as sent."""
+    IntegrityError on the key for the second at commit: `store_reply` treats that as sent."""
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a reply is 1 to REPLY_MAX characters")
