@@ -119,12 +119,13 @@ def csrf_from(html: str) -> dict[str, str]:
     return dict(HIDDEN.findall(html))
 
 
-def post_form(client, url: str, data: dict, *, follow_redirects: bool = False, form_url=None):
-    """Fetch a form page, then post it with its hidden fields, as a browser would."""
-    page = client.get(form_url or url)
-    assert page.status_code == 200, page.status_code
-    return client.post(url, data=csrf_from(page.get_data(as_text=True)) | data,
-                       follow_redirects=follow_redirects)
+def post_form(client, url: str, data: dict, *, follow_redirects: bool = False, form_url=None,
+              button: str | None = None, tampered: dict[str, str] | None = None):
+    """Open the page, fill its form to `url` as a person would (tests/forms.py), and send it."""
+    from forms import submit
+
+    return submit(client, form_url or url, data, action=url, button=button,
+                  follow_redirects=follow_redirects, tampered=tampered)
 
 
 def login(client, who: str, password: str = DEMO_PASSWORD):

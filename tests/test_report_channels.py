@@ -58,7 +58,7 @@ def test_parent_form_refuses_bad_phone_and_unknown_staff(client, session):
     before = session.scalar(sa.select(sa.func.count()).select_from(Report))
     response = post_form(client, "/melden", {
         "category": "bullying", "description": "x", "group": "", "about_kind": "staff",
-        "about_staff": "999999", "phone": "bel me maar"})
+        "phone": "bel me maar"}, tampered={"about_staff": "999999"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Dit telefoonnummer klopt niet." in html
