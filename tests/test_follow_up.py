@@ -161,3 +161,52 @@ def test_a_second_click_on_send_stores_one_reply(client, session):
     # A fresh page brings a fresh key.
     assert csrf_from(client.get("/volgen/melding").get_data(as_text=True))[
         "submission_key"] != form["submission_key"]
+
+
+def test_a_picture_code_on_the_public_page_is_a_wrong_code(app, client, session):
+    """Issue 11.6: picture codes (about 8 million) work at an enrolled kiosk only; /volgen
+    answers one exactly as a wrong code: same page, status, queries and rate-limit count."""
+    from tests.conftest import enrol_kiosk
+    from tests.test_kiosk import five_taps, follow_up_with_code, picture_code
+
+    tablet = app.test_client()
+    enrol_kiosk(tablet, session)
+    five_taps(tablet)
+    pictures = picture_code(tablet.get("/kiosk/klaar").get_data(as_text=True))
+    assert latest_case(session).receipt_kind == "picture"
+    typed_code = "-".join(pictures)
+    wrong_code = "-".join(pictures[:4] + ["uil" if pictures[4] != "uil" else "beer"])
+
+    engine = session.get_bind()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    answers = {}
+    for label, attempt in (("picture", typed_code), ("spaced", " ".join(pictures)),
+                           ("wrong picture", wrong_code),
+                           ("wrong text", "ABCD-EFGH-JKMN-PQRS-TUVW")):
+        statements.clear()
+        sa.event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = look_up(client, attempt)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", count)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, label
+        assert "Bij deze code vinden we geen melding" in html, label
+        answers[label] = (re.sub(r'value="[^"]*"', "", html),
+                          len([s for s in statements if "receipt_hash" in s]))
+    assert len(set(answers.values())) == 1, answers
+    assert client.get("/volgen/melding").headers["Location"].endswith("/volgen/")
+
+    # Counted like any wrong code: the eleventh try of a visitor is refused.
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    guesser = app.test_client()
+    statuses = [look_up(guesser, typed_code).status_code for _ in range(11)]
+    assert statuses == [200] * 10 + [429]
+
+    # The same code still works on the kiosk it was made for.
+    response = follow_up_with_code(tablet, pictures)
+    assert response.headers["Location"].endswith("/kiosk/code/melding")

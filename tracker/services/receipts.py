@@ -107,14 +107,21 @@ def canonical_code(text: str | tuple[str, ...]) -> str | None:
 
 
 def lookup(session: orm.Session, key: bytes, code: str | tuple[str, ...],
-           now: datetime) -> Lookup:
-    """Find the case a code belongs to; expired when its case closed long enough ago."""
+           now: datetime, *, kinds: tuple[str, ...]) -> Lookup:
+    """Find the case a code of one of `kinds` belongs to; expired when its case closed long
+    enough ago.
+
+    `kinds` is where the code was entered: a picture code (5 of 24 pictures, about 8 million
+    codes) only works at an enrolled kiosk ("picture"); the public /volgen asks for "text"
+    only. A code of another kind is a wrong code: the same query, the same answer.
+    """
     canonical = canonical_code(code)
-    # Hash even malformed input: every wrong code costs the same and gets the same answer.
+    # Hash and query even malformed input: every wrong code costs the same and gets the
+    # same answer ("-" is never a code's canonical form).
     digest = code_hash(key, canonical or "-")
-    case = None if canonical is None else session.scalar(
-        sa.select(Case).where(Case.receipt_hash == digest))
-    if case is None:
+    case = session.scalar(sa.select(Case).where(Case.receipt_hash == digest,
+                                                Case.receipt_kind.in_(kinds)))
+    if case is None or canonical is None:
         return Lookup(None)
     if case.closed_at is not None and now > case.closed_at + CODE_LIFETIME_AFTER_CLOSE:
         return Lookup(None, expired=True)

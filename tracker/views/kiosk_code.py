@@ -46,7 +46,7 @@ def code_tap():
     if too_many_lookups("kiosk", str(g.kiosk_device.id), KIOSK_LOOKUPS):
         return redirect(url_for("kiosk.code", fout="wait"), code=303)
     secret = receipts.receipt_key(current_app.config["SECRET_KEY"])
-    found = receipts.lookup(get_session(), secret, tuple(taps), utcnow())
+    found = receipts.lookup(get_session(), secret, tuple(taps), utcnow(), kinds=("picture",))
     if found.case is None:
         return redirect(url_for("kiosk.code", fout="expired" if found.expired else "unknown"),
                         code=303)
