@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import (
@@ -21,6 +20,7 @@ from flask_login import current_user, login_user, logout_user
 
 from tracker.auth import LoginUser, verify_password
 from tracker.db import get_session, utcnow
+from tracker.domain.redirects import safe_redirect_path
 from tracker.extensions import limiter
 from tracker.forms import ButtonForm, LoginForm, TwoFactorForm
 from tracker.models import User
@@ -38,10 +38,7 @@ PENDING_SECONDS = 10 * 60
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: never redirect a login to another site.
-    if target and target.startswith("/") and not target.startswith("//") \
-            and "\\" not in target and not urlsplit(target).netloc:
-        return target
-    return url_for("cases.queue")
+    return safe_redirect_path(target) or url_for("cases.queue")
 
 
 def _login_key() -> str:

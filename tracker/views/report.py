@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
+from tracker.domain.redirects import safe_redirect_path
 from tracker.extensions import LANGUAGES, csrf
 from tracker.forms import ParentReportForm, new_submission_key
 from tracker.labels import category_choices
@@ -151,7 +152,5 @@ def language(lang: str):
     """Remember the visitor's language and go back to the page they were on."""
     if lang in LANGUAGES:
         session["lang"] = lang
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("report.form")
+    target = safe_redirect_path(request.args.get("next")) or url_for("report.form")
     return redirect(target, code=303)
