@@ -47,6 +47,8 @@ def from_env() -> dict:
             "MAIL_DEFAULT_SENDER", "Meldpunt <meldpunt@localhost>"
         ),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies in front of us set X-Forwarded-*; 0 trusts none.
+        "TRACKER_PROXY_COUNT": os.environ.get("TRACKER_PROXY_COUNT", "0"),
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "SESSION_COOKIE_HTTPONLY": True,

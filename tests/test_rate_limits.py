@@ -63,6 +63,40 @@ def test_login_locks_an_address_out_and_says_when(client, app):
     assert _wrong_login(client, "antipest@demo.meldpunt.test").status_code == 200
 
 
+def test_wrong_passwords_from_elsewhere_never_lock_the_owner_out(app):
+    # Issue 11.10: ten wrong passwords from one address locked the account for everyone.
+    attacker, owner = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    owner.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    for _ in range(3):
+        assert _wrong_login(attacker, "vp@demo.meldpunt.test").status_code == 200
+    assert _wrong_login(attacker, "vp@demo.meldpunt.test").status_code == 429
+    response = post_form(owner, "/login", {"email": "vp@demo.meldpunt.test",
+                                           "password": DEMO_PASSWORD})
+    assert response.status_code == 302, "the owner's right password was refused"
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_each_visitor_counts_on_their_own(database, connection, proxies):
+    app = create_app({"TESTING": True, "DATABASE_URL": database.url,
+                      "SERVER_NAME": "meldpunt.test", "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": "memory://", "TRACKER_PROXY_COUNT": proxies}
+                     | LIMITS | {"LOGIN_LIMIT_PER_VISITOR": "3 per 15 minutes"})
+    app.extensions["tracker.sessionmaker"] = orm.sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    first, second = app.test_client(), app.test_client()
+    for client, address in ((first, "203.0.113.7"), (second, "198.51.100.20")):
+        client.environ_base["REMOTE_ADDR"] = "10.0.0.1"  # the TLS proxy
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    for n in range(3):
+        assert _wrong_login(first, f"nobody{n}@demo.meldpunt.test").status_code == 200
+    assert _wrong_login(first, "nobody9@demo.meldpunt.test").status_code == 429
+    # Trusted: the other parent behind the same proxy is a different visitor. Not trusted:
+    # a forged header changes nothing, everyone is the proxy.
+    expected = 200 if proxies else 429
+    assert _wrong_login(second, "nobody9@demo.meldpunt.test").status_code == expected
+
+
 def test_successful_logins_do_not_count(app):
     for _ in range(5):
         client = app.test_client()

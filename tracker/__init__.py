@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
     check_settings(app.config)
     install_keys(app.config)
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     errors.register(app)
@@ -46,6 +47,25 @@ def check_settings(settings: dict[str, Any]) -> None:
         raise ConfigurationError(
             "Meldpunt will not start in production:\n  - " + "\n  - ".join(problems)
         )
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto/-Host/-Port from TRACKER_PROXY_COUNT proxies (default none).
+
+    Without it every visitor behind a TLS proxy has the proxy's address, so per-address limits
+    would count the whole school as one; with too high a count anyone could pick an address.
+    """
+    raw = str(app.config.get("TRACKER_PROXY_COUNT") or "0").strip()
+    if not raw.isdigit():
+        raise ConfigurationError(
+            f"Meldpunt will not start: TRACKER_PROXY_COUNT must be a whole number, not {raw!r}")
+    count = int(raw)
+    app.config["TRACKER_PROXY_COUNT"] = count
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count,
+                                x_port=count)
 
 
 def install_keys(settings: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ from tracker.domain.redirects import safe_redirect_path
 from tracker.extensions import limiter
 from tracker.forms import ButtonForm, LoginForm, TwoFactorForm
 from tracker.models import User
+from tracker.ratelimit import visitor
 from tracker.security import start_idle_clock
 from tracker.services import twofactor
 from tracker.views import no_store
@@ -42,10 +43,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_key() -> str:
-    # Per address and per visitor: one attacker cannot lock a colleague out from elsewhere
-    # for long, and cannot try many addresses either (see the second limit).
+    # Per account AND client address: guessing one password from one place is limited, but
+    # nobody can lock a colleague out, who still logs in from their own address. Trying many
+    # accounts from one address is stopped by the per-visitor limit below.
     email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"login:{email}"
+    return f"login:{email}:{visitor()}"
 
 
 def _failed(response) -> bool:
