@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask
@@ -10,7 +11,7 @@ from sqlalchemy import orm
 
 from tracker.db import get_session
 from tracker.extensions import login_manager
-from tracker.models import User
+from tracker.models import User, UserRole
 
 _hasher = PasswordHasher()
 # Verified when the e-mail is unknown, so a wrong address costs as long as a wrong password.
@@ -60,6 +61,26 @@ def _load_user(identifier: str) -> LoginUser | None:
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
     return LoginUser(user)
+
+
+def _end_sessions(user: User) -> None:
+    # The epoch is part of every login id (LoginUser.get_id): bumping it ends all sessions.
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+# Any change of a person's roles or active state ends their sessions, whoever makes it (admin
+# page, import, group teachers, CLI): the next request must log in again with the new rights,
+# and with a second factor when a new role needs one (issue 11.4).
+@sa.event.listens_for(User.roles, "append")
+@sa.event.listens_for(User.roles, "remove")
+def _roles_changed(target: User, _value: UserRole, _initiator) -> None:
+    _end_sessions(target)
+
+
+@sa.event.listens_for(User.active, "set")
+def _active_changed(target: User, value: bool, oldvalue, _initiator) -> None:
+    if value != oldvalue:
+        _end_sessions(target)
 
 
 def init_app(app: Flask) -> None:

@@ -35,6 +35,12 @@ PENDING = "_2fa_pending"  # "user_id:session_epoch" after the password, before t
 PENDING_SINCE = "_2fa_since"
 PENDING_NEXT = "_2fa_next"
 PENDING_SECONDS = 10 * 60
+# "user_id:session_epoch" once this session passed the second factor; checked on every request.
+VERIFIED = "_2fa_verified"
+# Pages a person may reach while their second factor is still asked for.
+_OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.login_post", "auth.logout",
+                             "auth.two_factor", "auth.two_factor_post", "auth.enrol",
+                             "auth.enrol_post"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -72,12 +78,45 @@ def _pending_key() -> str:
     return f"2fa:{session.get(PENDING, '-')}"
 
 
-def _complete_login(user: User, target: str | None):
+def _complete_login(user: User, target: str | None, *, second_factor: bool = False):
     for key in (PENDING, PENDING_SINCE, PENDING_NEXT):
         session.pop(key, None)
+    if second_factor:
+        session[VERIFIED] = f"{user.id}:{user.session_epoch}"
+    else:
+        session.pop(VERIFIED, None)
     login_user(LoginUser(user))
     start_idle_clock()
     return redirect(_safe_next(target))
+
+
+def start_second_factor(user: User, target: str | None):
+    """Continue to the code (or to enrolment) for someone who passed the password step."""
+    session[PENDING] = f"{user.id}:{user.session_epoch}"
+    session[PENDING_SINCE] = int(time.time())
+    session[PENDING_NEXT] = target or ""
+    endpoint = "auth.two_factor" if twofactor.is_enrolled(user) else "auth.enrol"
+    return redirect(url_for(endpoint))
+
+
+@bp.before_app_request
+def _second_factor_on_every_request():
+    """Two-factor is enforced on every request, not only at login (issue 11.4).
+
+    A session that did not pass the second factor, for a person who now holds a role that
+    needs one (granted during the session, or a second factor reset), reaches no page: the
+    session ends and the person continues at the code or enrolment step.
+    """
+    if request.endpoint in _OPEN_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    user = current_user.model
+    if not twofactor.needs_second_factor(user) \
+            or session.get(VERIFIED) == f"{user.id}:{user.session_epoch}":
+        return None
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    logout_user()
+    flash(_("Voor je rol is een tweede stap nodig. Vul de code uit je app in."), "info")
+    return start_second_factor(user, target)
 
 
 @bp.get("/login")
@@ -100,11 +139,7 @@ def login_post():
                 and user.active:
             if not twofactor.needs_second_factor(user):
                 return _complete_login(user, request.args.get("next"))
-            session[PENDING] = f"{user.id}:{user.session_epoch}"
-            session[PENDING_SINCE] = int(time.time())
-            session[PENDING_NEXT] = request.args.get("next") or ""
-            endpoint = "auth.two_factor" if twofactor.is_enrolled(user) else "auth.enrol"
-            return redirect(url_for(endpoint))
+            return start_second_factor(user, request.args.get("next"))
         flash(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."), "error")
     return no_store(render_template("auth/login.html", form=form)), 200
 
@@ -137,7 +172,7 @@ def two_factor_post():
             if used == "recovery":
                 flash(_("Je hebt een herstelcode gebruikt. Je hebt er nog %(n)d.",
                         n=len(user.recovery_codes or [])), "info")
-            return _complete_login(user, session.get(PENDING_NEXT))
+            return _complete_login(user, session.get(PENDING_NEXT), second_factor=True)
         form.code.errors = [_("Deze code klopt niet of is al gebruikt. Probeer de nieuwste "
                               "code uit je app, of een herstelcode.")]
     return no_store(render_template("auth/two_factor.html", form=form)), 422
@@ -190,7 +225,9 @@ def enrol_post():
     db.commit()
     target = _safe_next(session.get(PENDING_NEXT))
     if not current_user.is_authenticated:
-        _complete_login(user, target)
+        _complete_login(user, target, second_factor=True)
+    else:  # an opt-in while logged in: this session has now proved the second factor
+        session[VERIFIED] = f"{user.id}:{user.session_epoch}"
     # Shown once, never stored in plain text: the person must write them down now.
     return no_store(render_template("auth/recovery_codes.html", codes=codes, next=target))
 
