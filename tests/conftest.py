@@ -11,7 +11,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tracker import create_app, migrate
+from config import DEV_CONFIDENTIAL_KEY
+from tracker import create_app, crypto, migrate
 from tracker.auth import use_cheap_hashing
 from tracker.db import make_engine
 from tracker.demo import DEMO_PASSWORD, load_demo
@@ -44,11 +45,13 @@ class ScratchDatabase:
             return make_engine(self.url, connect_args={"options": f"-csearch_path={self.schema}"})
         return make_engine(self.url)
 
-    def prepare(self, *, demo: bool = False) -> ScratchDatabase:
-        """Upgrade this database to the head revision, optionally with the demo school."""
+    def prepare(self, *, demo: bool = False, key: str = DEV_CONFIDENTIAL_KEY) -> ScratchDatabase:
+        """Upgrade this database to the head revision, optionally with the demo school (its
+        second factors encrypted under `key`, the development key unless told)."""
         with self.engine.begin() as conn:
             migrate.upgrade(connection=conn)
         if demo:
+            crypto.install(key)
             with orm.Session(self.engine) as session:
                 load_demo(session)
                 session.commit()

@@ -26,7 +26,8 @@ NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    db = ScratchDatabase(tmp_path_factory.mktemp("crypto")).prepare(demo=True)
+    # The demo's second factors are encrypted at rest: under KEY_A, the key the apps here use.
+    db = ScratchDatabase(tmp_path_factory.mktemp("crypto")).prepare(demo=True, key=KEY_A)
     yield db
     db.drop()
 

@@ -107,12 +107,11 @@ def test_successful_logins_do_not_count(app):
 
 def test_guessing_the_second_factor_is_limited(client):
     post_form(client, "/login", {"email": "vp@demo.meldpunt.test", "password": DEMO_PASSWORD})
-    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
+    page = client.get("/login/tweestaps").get_data(as_text=True)
     for _ in range(3):
-        response = client.post("/login/tweestaps/instellen",
-                               data=csrf_from(page) | {"code": "123456"})
+        response = client.post("/login/tweestaps", data=csrf_from(page) | {"code": "123456"})
         assert response.status_code == 422
-    locked = client.post("/login/tweestaps/instellen", data=csrf_from(page) | {"code": "1"})
+    locked = client.post("/login/tweestaps", data=csrf_from(page) | {"code": "1"})
     assert locked.status_code == 429 and _says_when(locked) >= 1
 
 

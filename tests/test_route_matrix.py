@@ -59,7 +59,7 @@ EXPECT: dict[str, Rule] = {
     # Logging in, second factor, password links.
     "auth.login": PUBLIC, "auth.login_post": PUBLIC, "auth.logout": PUBLIC,
     "auth.two_factor": PUBLIC, "auth.two_factor_post": PUBLIC,
-    "auth.enrol": PUBLIC, "auth.enrol_post": PUBLIC,
+    "auth.enrol": PUBLIC, "auth.enrol_post": PUBLIC, "auth.enrol_by_link": PUBLIC,
     "password.forgot": PUBLIC, "password.forgot_post": PUBLIC,
     "password.reset": TOKEN, "password.reset_post": TOKEN,
     "password.invite": TOKEN, "password.invite_post": TOKEN,

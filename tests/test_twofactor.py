@@ -1,4 +1,5 @@
-"""Two-factor login: enrol on first login, a code at every login, one-time recovery codes."""
+"""Two-factor login: set up through a mailed link, a code at every login, one-time recovery
+codes."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_from, login, post_form
 from tracker.demo import DEMO_PASSWORD
-from tracker.models import User
+from tracker.models import OutboxMail, User
 from tracker.services import twofactor
 from tracker.views.auth import PENDING_SINCE
+
+NEW_PASSWORD = "een-nieuw-wachtwoord"
 
 
 def _user(session, who: str) -> User:
@@ -30,6 +33,28 @@ def _code(secret: str, offset: int = 0) -> str:
     return pyotp.TOTP(secret).generate_otp(int(time.time()) // 30 + offset)
 
 
+def _link(session, who: str, template: str = "password_reset") -> str:
+    session.expire_all()
+    email = f"{who}@demo.meldpunt.test"
+    mails = [m for m in session.scalars(sa.select(OutboxMail).order_by(OutboxMail.id))
+             if m.to == email and m.template == template]
+    link = mails[-1].context["link"]
+    return link[link.index("/", len("http://")):]
+
+
+def _not_enrolled(session, who: str) -> None:
+    # The demo's accounts have their second factor already: start like a new colleague.
+    twofactor.reset(session, _user(session, who))
+    session.commit()
+
+
+def _via_link(client, session, who: str):
+    """Ask for a link by mail, open it and choose a password: the proof of the mailbox."""
+    post_form(client, "/wachtwoord/vergeten", {"email": f"{who}@demo.meldpunt.test"})
+    return post_form(client, _link(session, who),
+                     {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+
 def _enrol(client) -> tuple[str, list[str]]:
     page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
     secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
@@ -42,8 +67,9 @@ def _enrol(client) -> tuple[str, list[str]]:
 
 
 @pytest.mark.parametrize("who", ["vp", "directie", "bestuur", "fg", "admin"])
-def test_roles_that_need_it_enrol_before_any_page(client, who):
-    response = _password(client, who)
+def test_roles_that_need_it_enrol_through_the_mailed_link_before_any_page(client, session, who):
+    _not_enrolled(session, who)
+    response = _via_link(client, session, who)
     assert response.location.endswith("/login/tweestaps/instellen")
     assert client.get("/cases/").status_code == 302  # not logged in yet
     page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
@@ -51,8 +77,31 @@ def test_roles_that_need_it_enrol_before_any_page(client, who):
     assert "otpauth" not in page.replace("data:image/svg+xml", "")  # only inside the image
 
 
+@pytest.mark.parametrize("who", ["vp", "leerkracht5"])
+def test_a_password_alone_never_sets_up_a_second_factor(app, session, who):
+    # Issue 11.5: whoever knew the password of an account that had not enrolled yet set up
+    # their own authenticator on it.
+    _not_enrolled(session, who)
+    client = app.test_client()
+    response = _password(client, who)
+    if who == "leerkracht5":  # no second factor needed: logged in, but not to enrol
+        assert response.location.endswith("/cases/")
+    else:
+        assert response.location.endswith("/login/tweestaps/via-mail")
+        told = client.get(response.location).get_data(as_text=True)
+        assert "link" in told and "/wachtwoord/vergeten" in told
+    page = client.get("/login/tweestaps/instellen")
+    assert page.status_code in (302, 303) and "/instellen" not in page.location
+    # A hand-made post with any code does not set one up either.
+    forged = client.post("/login/tweestaps/instellen", data={"code": "123456"})
+    assert forged.status_code in (302, 303, 400)
+    user = _user(session, who)
+    assert not twofactor.is_enrolled(user) and not user.totp_secret
+
+
 def test_enrolment_shows_recovery_codes_once_and_stores_only_hashes(client, session):
-    _password(client, "vp")
+    _not_enrolled(session, "vp")
+    _via_link(client, session, "vp")
     page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
     wrong = client.post("/login/tweestaps/instellen", data=csrf_from(page) | {"code": "000000"})
     assert wrong.status_code == 422 and "klopt niet" in wrong.get_data(as_text=True)
@@ -70,12 +119,15 @@ def test_enrolment_shows_recovery_codes_once_and_stores_only_hashes(client, sess
 
 
 def test_every_later_login_asks_a_fresh_code_never_the_same_twice(app, session):
+    _not_enrolled(session, "directie")
     first = app.test_client()
-    _password(first, "directie")
+    _via_link(first, session, "directie")
     secret, _codes = _enrol(first)
     # Another browser: password, then the code of the app.
     second = app.test_client()
-    assert _password(second, "directie").location.endswith("/login/tweestaps")
+    assert post_form(second, "/login", {"email": "directie@demo.meldpunt.test",
+                                        "password": NEW_PASSWORD}
+                     ).location.endswith("/login/tweestaps")
     page = second.get("/login/tweestaps").get_data(as_text=True)
     used = _code(secret)  # the code used at enrolment (same 30 seconds)
     refused = second.post("/login/tweestaps", data=csrf_from(page) | {"code": used})
@@ -85,12 +137,14 @@ def test_every_later_login_asks_a_fresh_code_never_the_same_twice(app, session):
 
 
 def test_a_recovery_code_works_once(app, session):
+    _not_enrolled(session, "bestuur")
     first = app.test_client()
-    _password(first, "bestuur")
+    _via_link(first, session, "bestuur")
     _secret, codes = _enrol(first)
     for attempt, expected in ((codes[3].upper(), 302), (codes[3], 422)):
         other = app.test_client()
-        _password(other, "bestuur")
+        post_form(other, "/login", {"email": "bestuur@demo.meldpunt.test",
+                                    "password": NEW_PASSWORD})
         page = other.get("/login/tweestaps").get_data(as_text=True)
         response = other.post("/login/tweestaps", data=csrf_from(page) | {"code": attempt})
         assert response.status_code == expected
@@ -99,12 +153,16 @@ def test_a_recovery_code_works_once(app, session):
 
 def test_others_log_in_with_a_password_and_may_opt_in(app, session):
     client = app.test_client()
-    response = login(client, "leerkracht5")
+    # Opting in needs the proof of the mailbox too: a link, then the login in that browser.
+    assert _via_link(client, session, "leerkracht5").location.endswith("/login")
+    response = login(client, "leerkracht5", NEW_PASSWORD)
     assert response.location.endswith("/cases/")
     secret, codes = _enrol(client)  # optional enrolment while logged in
     assert codes and twofactor.is_enrolled(_user(session, "leerkracht5"))
     again = app.test_client()
-    assert _password(again, "leerkracht5").location.endswith("/login/tweestaps")
+    assert post_form(again, "/login", {"email": "leerkracht5@demo.meldpunt.test",
+                                       "password": NEW_PASSWORD}
+                     ).location.endswith("/login/tweestaps")
     assert again.get("/cases/").status_code == 302
 
 
@@ -112,7 +170,7 @@ def test_the_half_way_state_expires(client):
     _password(client, "fg")
     with client.session_transaction() as s:
         s[PENDING_SINCE] = int(time.time()) - 11 * 60
-    response = client.get("/login/tweestaps/instellen")
+    response = client.get("/login/tweestaps")
     assert response.status_code == 303 and response.location.endswith("/login")
 
 
@@ -128,7 +186,7 @@ def test_reset_makes_the_person_enrol_again(app, session):
     twofactor.reset(session, user)
     session.commit()
     assert client.get("/cases/").status_code == 302  # old sessions end with the reset
-    assert _password(app.test_client(), "admin").location.endswith("/instellen")
+    assert _password(app.test_client(), "admin").location.endswith("/via-mail")
 
 
 def test_the_cli_resets_a_lost_second_factor(app, session):
@@ -137,4 +195,9 @@ def test_the_cli_resets_a_lost_second_factor(app, session):
     result = app.test_cli_runner().invoke(args=["twofactor", "reset", "fg@demo.meldpunt.test"])
     assert result.exit_code == 0, result.output
     assert not twofactor.is_enrolled(_user(session, "fg"))
+    # They set it up again through the link mailed to them (the invitation).
+    fresh = app.test_client()
+    assert post_form(fresh, _link(session, "fg", "invite"), {
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).location.endswith("/instellen")
+    assert _enrol(fresh)[1]
     assert app.test_cli_runner().invoke(args=["twofactor", "reset", "x@y.z"]).exit_code == 1

@@ -14,8 +14,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from tracker import migrate
 from tracker.auth import hash_password
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.models import Role, User, UserRole
+from tracker.services import twofactor
+from tracker.services.user_tokens import send_link
 
 
 def register(app: Flask) -> None:
@@ -105,15 +107,21 @@ def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
                 workdays="".join(sorted(set(workdays))),
                 roles=[UserRole(role=Role(r)) for r in dict.fromkeys(roles)])
     session.add(user)
-    session.commit()
+    session.flush()
     click.echo(f"Created {email} ({', '.join(roles)}).")
+    if twofactor.required_for(user):
+        # Two-factor login is set up only through a link from the mailbox (issue 11.5).
+        send_link(session, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        click.echo("Their role needs two-factor login: they set it up through the link that "
+                   "was mailed to them (valid 7 days).")
+    session.commit()
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Load the demo school De Regenboog (idempotent) and print its logins."""
-    from tracker.demo import DEMO_PASSWORD, load_demo
+    from tracker.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
     session = get_session()
     people = load_demo(session)
@@ -122,3 +130,5 @@ def demo_command() -> None:
                f"'{DEMO_PASSWORD}'):")
     for person in people:
         click.echo(f"  {person.email:38} {', '.join(r.value for r in person.roles)}")
+    click.echo("Two-factor login (vertrouwenspersoon, directie, bestuur, FG, admin): add the "
+               f"key {DEMO_TOTP_SECRET} to an authenticator app.")

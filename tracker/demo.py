@@ -8,10 +8,15 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.auth import hash_password
+from tracker.db import utcnow
 from tracker.models import Group, Role, User, UserRole
+from tracker.services import twofactor
 from tracker.services.calendar import seed_school_year
 
 DEMO_PASSWORD = "meldpunt-demo"  # noqa: S105 - published demo password
+# The demo's roles that need two-factor login are set up already, with this published key
+# (type it into an authenticator app): a real account sets its own up through a mailed link.
+DEMO_TOTP_SECRET = "MELDPUNTDEMOTWEESTAPSLOGIN234567"  # noqa: S105 - published demo key
 DOMAIN = "demo.meldpunt.test"
 
 
@@ -71,6 +76,9 @@ def load_demo(session: orm.Session) -> list[DemoPerson]:
         for role in person.roles:
             if role not in have:
                 user.roles.append(UserRole(role=role))
+        if twofactor.required_for(user) and not twofactor.is_enrolled(user):
+            user.totp_secret = DEMO_TOTP_SECRET
+            user.totp_enabled_at = utcnow()
         for number in person.groups:
             if user not in groups[number].teachers:
                 groups[number].teachers.append(user)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import AppGroup
 
-from tracker.db import get_session
+from tracker.db import get_session, utcnow
 from tracker.models import User
 from tracker.services import twofactor
+from tracker.services.user_tokens import send_link
 
 twofactor_cli = AppGroup("twofactor", help="Two-factor login of staff accounts.")
 
@@ -16,14 +18,17 @@ twofactor_cli = AppGroup("twofactor", help="Two-factor login of staff accounts."
 @twofactor_cli.command("reset")
 @click.argument("email")
 def twofactor_reset(email: str) -> None:
-    """Remove a person's second factor; they enrol again at their next login."""
+    """Remove a person's second factor; they set it up again through a mailed link."""
     session = get_session()
     user = session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
     if user is None:
         raise click.ClickException(f"No account with e-mail {email}.")
     twofactor.reset(session, user)
+    # A second factor is set up again only through a link from their mailbox (issue 11.5).
+    send_link(session, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
     session.commit()
-    click.echo(f"Two-factor login reset for {user.email}; their sessions have ended.")
+    click.echo(f"Two-factor login reset for {user.email}; their sessions have ended. They set "
+               "it up again through the link mailed to them (valid 7 days).")
 
 
 COMMANDS = [twofactor_cli]

@@ -37,10 +37,15 @@ PENDING_NEXT = "_2fa_next"
 PENDING_SECONDS = 10 * 60
 # "user_id:session_epoch" once this session passed the second factor; checked on every request.
 VERIFIED = "_2fa_verified"
+# "user_id:session_epoch" once this browser proved the person's mailbox (an invitation or
+# reset link, or the console's setup code): only then may a second factor be set up.
+MAILBOX_PROOF = "_2fa_mailbox"
+MAILBOX_PROOF_SINCE = "_2fa_mailbox_since"
+MAILBOX_PROOF_SECONDS = 60 * 60
 # Pages a person may reach while their second factor is still asked for.
 _OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.login_post", "auth.logout",
                              "auth.two_factor", "auth.two_factor_post", "auth.enrol",
-                             "auth.enrol_post"})
+                             "auth.enrol_post", "auth.enrol_by_link"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -90,13 +95,39 @@ def _complete_login(user: User, target: str | None, *, second_factor: bool = Fal
     return redirect(_safe_next(target))
 
 
-def start_second_factor(user: User, target: str | None):
-    """Continue to the code (or to enrolment) for someone who passed the password step."""
+def prove_mailbox(user: User) -> None:
+    """Record that this browser opened a link mailed to the person (or ran the first setup)."""
+    session[MAILBOX_PROOF] = f"{user.id}:{user.session_epoch}"
+    session[MAILBOX_PROOF_SINCE] = int(time.time())
+
+
+def _mailbox_proved(user: User) -> bool:
+    since = session.get(MAILBOX_PROOF_SINCE)
+    return session.get(MAILBOX_PROOF) == f"{user.id}:{user.session_epoch}" \
+        and isinstance(since, int) and time.time() - since <= MAILBOX_PROOF_SECONDS
+
+
+def start_second_factor(user: User, target: str | None, code: int = 302):
+    """Continue to the code (or to enrolment) for someone who passed the password step.
+
+    A second factor is set up only after proof of the mailbox, never by password alone
+    (issue 11.5): without it the person is told to use the link in their mail.
+    """
+    if not twofactor.is_enrolled(user) and not _mailbox_proved(user):
+        for key in (PENDING, PENDING_SINCE, PENDING_NEXT):
+            session.pop(key, None)
+        return redirect(url_for("auth.enrol_by_link"), code=303)
     session[PENDING] = f"{user.id}:{user.session_epoch}"
     session[PENDING_SINCE] = int(time.time())
     session[PENDING_NEXT] = target or ""
     endpoint = "auth.two_factor" if twofactor.is_enrolled(user) else "auth.enrol"
-    return redirect(url_for(endpoint))
+    return redirect(url_for(endpoint), code=code)
+
+
+@bp.get("/login/tweestaps/via-mail")
+def enrol_by_link():
+    """Tell someone without a second factor to set it up through the link in their mail."""
+    return no_store(render_template("auth/enrol_by_link.html"))
 
 
 @bp.before_app_request
@@ -115,7 +146,8 @@ def _second_factor_on_every_request():
         return None
     target = request.full_path.rstrip("?") if request.method == "GET" else None
     logout_user()
-    flash(_("Voor je rol is een tweede stap nodig. Vul de code uit je app in."), "info")
+    if twofactor.is_enrolled(user):
+        flash(_("Voor je rol is een tweede stap nodig. Vul de code uit je app in."), "info")
     return start_second_factor(user, target)
 
 
@@ -190,19 +222,29 @@ def _enrol_page(user: User, form: TwoFactorForm, status: int = 200):
 
 
 def _enrolling_user() -> User | None:
-    # First login of a role that needs 2FA, or a logged-in person who opts in.
+    # First login of a role that needs 2FA, or a logged-in person who opts in; either way
+    # only in the browser that opened the link mailed to them.
     user = _pending_user()
     if user is None and current_user.is_authenticated:
         user = current_user.model
     return None if user is None or twofactor.is_enrolled(user) else user
 
 
+def _not_enrolling():
+    user = _pending_user()
+    if user is None and current_user.is_authenticated:
+        user = current_user.model
+    if user is not None and not twofactor.is_enrolled(user):
+        return redirect(url_for("auth.enrol_by_link"), code=303)  # no proof of the mailbox
+    return _restart() if not current_user.is_authenticated \
+        else redirect(url_for("cases.queue"))
+
+
 @bp.get("/login/tweestaps/instellen")
 def enrol():
     user = _enrolling_user()
-    if user is None:
-        return _restart() if not current_user.is_authenticated \
-            else redirect(url_for("cases.queue"))
+    if user is None or not _mailbox_proved(user):
+        return _not_enrolling()
     return _enrol_page(user, TwoFactorForm())
 
 
@@ -210,9 +252,8 @@ def enrol():
 @limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key)
 def enrol_post():
     user = _enrolling_user()
-    if user is None:
-        return _restart() if not current_user.is_authenticated \
-            else redirect(url_for("cases.queue"))
+    if user is None or not _mailbox_proved(user):
+        return _not_enrolling()
     form = TwoFactorForm()
     if not form.validate_on_submit():
         return _enrol_page(user, form, 422)
@@ -223,6 +264,7 @@ def enrol_post():
                               "vul de nieuwste code in.")]
         return _enrol_page(user, form, 422)
     db.commit()
+    session.pop(MAILBOX_PROOF, None)
     target = _safe_next(session.get(PENDING_NEXT))
     if not current_user.is_authenticated:
         _complete_login(user, target, second_factor=True)

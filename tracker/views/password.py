@@ -10,9 +10,10 @@ from tracker.db import get_session, utcnow
 from tracker.domain_messages import translate_message
 from tracker.extensions import limiter
 from tracker.ratelimit import reset_key
+from tracker.services import twofactor
 from tracker.services.admin import find_user
 from tracker.services.user_tokens import TokenError, find_valid, send_link, use
-from tracker.views import no_store
+from tracker.views import auth, no_store
 
 bp = Blueprint("password", __name__)
 
@@ -56,12 +57,18 @@ def _submit(token: str, purpose: str):
         return no_store(render_template("password/new.html", form=form, purpose=purpose)), 422
     db = get_session()
     try:
-        use(db, token, purpose, form.password.data, utcnow())
+        user = use(db, token, purpose, form.password.data, utcnow())
         db.commit()
     except TokenError as expired:
         db.rollback()
         return no_store(render_template("password/expired.html",
                                         message=translate_message(expired))), 410
+    # This browser opened a link from the person's mailbox: only here may a second factor be
+    # set up (issue 11.5). A role that needs one continues to it at once.
+    auth.prove_mailbox(user)
+    if twofactor.required_for(user) and not twofactor.is_enrolled(user):
+        flash(_("Je wachtwoord is ingesteld. Stel nu je tweestapsverificatie in."), "success")
+        return auth.start_second_factor(user, None, 303)
     flash(_("Je wachtwoord is ingesteld. Log nu in."), "success")
     return redirect(url_for("auth.login"), code=303)
 
