@@ -91,6 +91,13 @@ EXPECT: dict[str, Rule] = {
         "admin_staff.index", "admin_staff.new", "admin_staff.create", "admin_staff.edit",
         "admin_staff.update", "admin_staff.invite", "admin_staff.deactivate",
         "admin_staff.deactivate_post", "admin_staff.reactivate")},
+    # Retention (issue 16): the FG; legal holds also the directie; /privacy for everyone.
+    "privacy.statement": PUBLIC,
+    **{f"retention.{name}": Rule("roles", frozenset({"fg"})) for name in (
+        "index", "rule", "settings", "due", "approve", "lookup", "export_json", "export_html",
+        "subject_request")},
+    **{f"retention.{name}": Rule("roles", frozenset({"fg", "directie"})) for name in (
+        "holds", "hold", "release")},
 }
 
 # URL values: made-up ids for admin objects (an admin then gets "not found", others are
@@ -98,7 +105,8 @@ EXPECT: dict[str, Rule] = {
 MISSING = 987654
 VALUES = {"user_id": MISSING, "group_id": MISSING, "device_id": MISSING, "rule_id": MISSING,
           "token": "made-up-token-0000", "lang": "en", "day": "2026-12-25",
-          "filename": "css/app.css", "step": 1, "action": "note"}
+          "filename": "css/app.css", "step": 1, "action": "note", "key": "bullying",
+          "hold_id": MISSING}
 # Walked last: they end the visitor's session.
 LAST = ("auth.logout",)
 

@@ -100,6 +100,24 @@ FIXED = (
     N_("Alleen de vertrouwenspersoon ziet deze melding."),
     N_("Er is niemand met deze rol beschikbaar; de beheerder moet dit oplossen."),
     N_("Er is geen vertrouwenspersoon beschikbaar; stel een (externe) vertrouwenspersoon in."),
+    # tracker/domain/retention.py, services/retention.py, services/subject_access.py
+    N_("Een bewaartermijn van minder dan één dag kan niet: dan verdwijnt een melding bij het "
+       "sluiten."),
+    N_("Een bewaartermijn van meer dan honderd jaar kan niet."),
+    N_("Deze bewaarregel bestaat niet."),
+    N_("Deze instelling bestaat niet."),
+    N_("Alleen de FG of de directie kan een bewaarplicht instellen."),
+    N_("Geef een reden voor de bewaarplicht."),
+    N_("Kies een einddatum na vandaag, of laat hem leeg."),
+    N_("Alleen de FG of de directie kan een bewaarplicht opheffen."),
+    N_("Deze bewaarplicht is al opgeheven."),
+    N_("Alleen de FG keurt een verwijderlijst goed."),
+    N_("De lijst is veranderd sinds u hem zag. Er is niets verwijderd; bekijk de nieuwe lijst "
+       "en keur die goed."),
+    N_("Er is niets te verwijderen."),
+    N_("Vul een e-mailadres of een naam in."),
+    N_("Zoek op een naam van minstens drie tekens."),
+    N_("Onbekend soort verzoek."),
 )
 
 # Sentences with values. %(x)d matches a number; %(x)s any text. Values named in
@@ -110,6 +128,8 @@ PATTERNS = (
     N_("Deze melding gaat over %(name)s; die kan hem niet krijgen."),
     N_("Melding #%(n)d kun je niet koppelen: niet gevonden."),
     N_("Melding #%(n)d is al gekoppeld."),
+    N_("Melding #%(n)d bestaat niet."),
+    N_("Melding #%(n)d is al verwijderd; er valt niets meer te bewaren."),
     N_("Kies een wachtwoord van minstens %(n)d tekens."),
     N_("Termijn '%(value)s' begrijpen we niet. Gebruik bijvoorbeeld 1d (schooldag), 4h (uur), "
        "7cd (kalenderdagen) of 3m."),

@@ -203,6 +203,9 @@ class Case(Base):
     resolve_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     legal_notices: Mapped[int] = mapped_column(default=0)  # 1 = "nearing" sent, 2 = "passed" sent
     followup_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when retention erased the case's personal data; the row stays as a tombstone for
+    # the figures (tracker/services/retention.py).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -490,3 +493,69 @@ def role_members(session: orm.Session, role: str) -> list[User]:
     stmt = (sa.select(User).join(UserRole)
             .where(UserRole.role == role, User.active.is_(True)).order_by(User.id))
     return list(session.scalars(stmt))
+
+
+class RetentionRule(Base):
+    """The school's own retention period for a rule key (a category, confidential, legal route).
+
+    A key without a row uses its default (tracker.domain.retention.default_rules).
+    """
+
+    __tablename__ = "retention_rule"
+
+    key: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
+    days: Mapped[int]
+    source: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+
+class LegalHold(Base):
+    """A legal hold: the case is kept, whatever its retention clock says (issue 16)."""
+
+    __tablename__ = "legal_hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)
+    reason: Mapped[str] = mapped_column(EncryptedText)
+    set_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id], lazy="joined")
+
+
+class DeletionBatch(Base):
+    """A due list: proposed by the tick, approved (and then erased) by the FG."""
+
+    __tablename__ = "deletion_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    case_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    counts: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(12), default="proposed")  # |approved|superseded
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SubjectRequest(Base):
+    """A person's request under AVG art. 15-17 (access, correction, erasure) and its outcome."""
+
+    __tablename__ = "subject_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    by_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    kind: Mapped[str] = mapped_column(sa.String(12))  # access | correction | erasure
+    subject: Mapped[str] = mapped_column(EncryptedText)  # who asked / who it is about
+    case_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    text: Mapped[str | None] = mapped_column(EncryptedText)
+    outcome: Mapped[str | None] = mapped_column(sa.String(12))  # granted | partly | refused
+    reason: Mapped[str | None] = mapped_column(EncryptedText)
+
+    by: Mapped[User] = relationship(lazy="joined")

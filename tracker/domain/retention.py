@@ -80,10 +80,9 @@ AUDIT_LOG_DEFAULT_DAYS = FIVE_YEARS * 2  # the audit log outlives what it record
 class RetentionRefused(ValueError):
     """A retention change or deletion that must not happen; the message is Dutch."""
 
-    def __init__(self, message: str, **params: object) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.params = params
 
 
 def check_days(days: int) -> int:

@@ -56,13 +56,15 @@ class TickReport:
     followups: int = 0
     actions: int = 0
     digests: int = 0
+    retention_due: int = 0  # cases the daily retention run listed for the FG (issue 16)
     mail: outbox.SendResult = field(default_factory=outbox.SendResult)
 
     def summary(self) -> str:
         return (f"{self.cases} cases looked at, {len(self.escalated)} escalated, "
                 f"{self.resolve_reminders} resolve reminders, {self.legal_notices} legal "
                 f"notices, {self.followups} follow-ups, {self.actions} overdue actions, "
-                f"{self.digests} digests; mail: {len(self.mail.sent)} sent, "
+                f"{self.digests} digests, {self.retention_due} due for deletion; "
+                f"mail: {len(self.mail.sent)} sent, "
                 f"{len(self.mail.retrying)} to retry, {len(self.mail.dead)} dead")
 
 
@@ -255,6 +257,10 @@ def run_tick(session: orm.Session, now: datetime, *, batch: int = BATCH,
         session.commit()
     session.commit()
     tick.report.digests = digest.send_digest(session, now, tick.calendar)
+    session.commit()
+    from tracker.services import retention
+
+    tick.report.retention_due = retention.daily(session, now)
     session.commit()
     if send_mail:
         tick.report.mail = outbox.send_due(session, now)
