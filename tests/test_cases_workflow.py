@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tracker.domain.calendar import TZ
 from tracker.models import Case, CaseEvent, CaseLink, CaseStatus, ReporterType, User
 from tracker.services.reports import ReportInput, submit_report
@@ -82,7 +82,7 @@ def test_bullying_case_from_report_to_closed(app, session):
                                             "due": due}).status_code == 303
     assert status(session, case_id) == "in_progress"
     html = teacher.get(f"/cases/{case_id}").get_data(as_text=True)
-    action_id = re.search(r'name="complete_action-action_id" value="(\d+)"', html).group(1)
+    action_id = re.search(r'name="complete_action-action_id"[^>]* value="(\d+)"', html).group(1)
     assert act(teacher, case_id, "complete_action", {"action_id": action_id}).status_code == 303
     act(teacher, case_id, "note", {"body": "Ouders zijn gebeld, zoon is erg stil."})
     act(teacher, case_id, "message", {"body": "Dank voor uw melding; we gaan met de klas aan "
@@ -234,3 +234,25 @@ def test_refer_link_and_meldcode(app, session):
     assert f'href="/cases/{case_id}"' in ib.get(f"/cases/{other_id}").get_data(as_text=True)
     html = act(ib, case_id, "link", {"other": 999999}, follow=True).get_data(as_text=True)
     assert "Melding #999999 kun je niet koppelen: niet gevonden." in html
+
+
+def test_ticking_off_an_action_as_the_page_renders_it(app, session):
+    """"Afvinken" sends the form the page renders: one action_id, the action's own (found by
+    the invariants machine: the form also carried an empty one first, and answered 422)."""
+    case_id = new_case(session, "wf-tick-off")
+    session.commit()
+    teacher = client_for(app, "leerkracht5")
+    due = (date.today() + timedelta(days=3)).isoformat()
+    me = str(user_id(session, "leerkracht5"))
+    for title in ("Gesprek met ouders", "Gesprek met de klas"):
+        added = post_form(teacher, f"/cases/{case_id}/action", {
+            "action-title": title, "action-owner": me, "action-due": due},
+            form_url=f"/cases/{case_id}")
+        assert added.status_code == 303
+    response = post_form(teacher, f"/cases/{case_id}/complete_action", {},
+                         form_url=f"/cases/{case_id}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "De actie is afgevinkt." in response.get_data(as_text=True)
+    done = session.scalars(sa.select(CaseEvent.body).where(
+        CaseEvent.case_id == case_id, CaseEvent.kind == "action_done"))
+    assert list(done) == ["Gesprek met ouders"]
