@@ -5,7 +5,7 @@ PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app tracker
 TRACKER_DEMO ?= 1
 
-.PHONY: install run serve test bench audit lint clean translations
+.PHONY: install run serve test fuzz bench audit lint clean translations
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ node_modules/.installed: package.json package-lock.json
 
 test: install node_modules/.installed
 	$(VENV)/bin/python -m pytest
+
+# The who-sees-what invariants (tests/test_invariants.py), explored long and at random; failing
+# examples are kept in .hypothesis/ and replayed first. FUZZ_EXAMPLES sets how many (default 300).
+FUZZ_EXAMPLES ?= 300
+fuzz: install
+	TRACKER_INVARIANTS_PROFILE=fuzz TRACKER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+		$(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_invariants.py
 
 # Extract the Dutch strings, merge them into every language's catalogue and compile it.
 translations: install
