@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from tracker import db, errors, formatting, labels, school
+from tracker import db, errors, formatting, labels, redact, school
 from tracker.extensions import babel, csrf, login_manager, mail, select_locale
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ class ConfigurationError(RuntimeError):
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create and configure the Meldpunt application."""
+    redact.install_log_redaction()
     app = Flask(__name__, template_folder="../templates", instance_path=str(config.INSTANCE_DIR))
     app.config.from_mapping(config.from_env())
     if overrides:

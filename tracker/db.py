@@ -44,7 +44,12 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str, **kwargs) -> sa.Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and real transactions."""
+    """Create an engine; SQLite gets foreign keys, WAL and real transactions.
+
+    SQL parameters never appear in errors or logs (`hide_parameters`): they are request
+    values, and a value that fails before encryption would be logged in plain text.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 15})
     engine = sa.create_engine(url, **kwargs)

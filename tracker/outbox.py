@@ -25,6 +25,7 @@ from flask_babel import force_locale, format_datetime
 from sqlalchemy import orm
 
 from tracker.models import OutboxMail
+from tracker.redact import redact
 from tracker.school import school_name
 from tracker.services.notify import release_time
 
@@ -113,7 +114,7 @@ _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$
 
 def build_message(mail: OutboxMail) -> flask_mail.Message:
     if not _ADDRESS.match(mail.to or ""):
-        raise PermanentError(f"ongeldig e-mailadres: {mail.to!r}")
+        raise PermanentError("ongeldig e-mailadres")  # never the address itself (issue 11.7)
     subject, text, html = render(mail)
     message = flask_mail.Message(subject=subject, recipients=[mail.to], body=text, html=html,
                                  extra_headers={"Auto-Submitted": "auto-generated"})
@@ -188,7 +189,7 @@ def _record(mail: OutboxMail, now: datetime, result: SendResult,
         mail.context = {k: v for k, v in mail.context.items() if k not in secret}
         result.sent.append(mail.id)
         return
-    mail.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+    mail.last_error = error_text(exc, mail.to)
     max_attempts = current_app.config.get("OUTBOX_MAX_ATTEMPTS", MAX_ATTEMPTS)
     if _permanent(exc) or mail.attempts >= max_attempts:
         mail.status = DEAD
@@ -197,6 +198,21 @@ def _record(mail: OutboxMail, now: datetime, result: SendResult,
     else:
         mail.status, mail.next_attempt_at = PENDING, retry_at(mail, now)
         result.retrying.append(mail.id)
+
+
+def error_text(exc: Exception, to: str | None = None) -> str:
+    """Return why a mail failed, for the row and the log: never an address or a code.
+
+    Refused recipients carry the address twice (the key and the server's echo); only the
+    server's replies are kept, redacted.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        detail = "; ".join(
+            f"{code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply}"
+            for code, reply in exc.recipients.values())
+    else:
+        detail = str(exc)
+    return redact(f"{type(exc).__name__}: {detail}", to)[:1000]
 
 
 def _deliver(session: orm.Session, ids: list[int], now: datetime, result: SendResult) -> None:
@@ -230,6 +246,8 @@ def _deliver(session: orm.Session, ids: list[int], now: datetime, result: SendRe
                 connection.host.quit()
             except (OSError, smtplib.SMTPException):
                 pass
+            finally:
+                connection.host.close()  # quit() may fail half-way: never leave a socket
 
 
 def send_due(session: orm.Session, now: datetime, *, batch: int = 100) -> SendResult:

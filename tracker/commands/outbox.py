@@ -15,6 +15,15 @@ outbox_cli = AppGroup("outbox", help="Queued mail: list and retry.")
 STATUSES = (outbox.PENDING, outbox.SENDING, outbox.SENT, outbox.DEAD)
 
 
+def shown_address(mail: OutboxMail) -> str:
+    """A parent's address is theirs alone (it may belong to a confidential report): the
+    listing shows its first letter and domain only, enough to spot a typo in the domain."""
+    if mail.recipient_kind != "parent":
+        return mail.to
+    local, _sep, domain = (mail.to or "").rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
+
+
 @outbox_cli.command("list")
 @click.option("--status", type=click.Choice(STATUSES + ("all",)), default=None,
               help="Only this status (default: everything not yet sent).")
@@ -34,7 +43,7 @@ def outbox_list(status: str | None, limit: int) -> None:
                f"{'template':16} to / last error")
     for m in mails:
         click.echo(f"{m.id:>6}  {m.status:8} {m.attempts:>5}  "
-                   f"{m.next_attempt_at:%Y-%m-%d %H:%M}  {m.template:16} {m.to}")
+                   f"{m.next_attempt_at:%Y-%m-%d %H:%M}  {m.template:16} {shown_address(m)}")
         if m.last_error and m.status != outbox.SENT:
             click.echo(f"{'':>8}reason: {m.last_error}")
 
