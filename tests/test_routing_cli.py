@@ -112,6 +112,15 @@ def test_conflict_of_interest(app, args, primary, assignees, informed, chain, su
     assert mail(subject)[0] not in json.dumps(out)
 
 
+def test_about_an_unnamed_staff_member(app):
+    # Issue 11.1: "a staff member" without a name never goes to the group's teachers.
+    out = explain(app, "--reporter", "parent", "--category", "bullying", "--group", "5",
+                  "--about-staff")
+    assert (out["primary_role"], out["assignees"], out["informed"], out["escalation_chain"]) == (
+        "directie", mail("directie"), mail("antipest"), ["bestuur"])
+    assert "medewerker van school zonder naam" in out["reason"]
+
+
 @pytest.mark.parametrize(("args", "primary", "informed"), [
     (("--category", "home_concern", "--danger", "--confidential"), "ib", mail("directie")),
     (("--category", "bullying", "--danger"), "ib", mail("directie")),

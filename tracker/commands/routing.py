@@ -85,14 +85,17 @@ def _print_for_people(decision: Decision) -> None:
 @click.option("--category", required=True, help="Category key, e.g. bullying.")
 @click.option("--group", type=int, default=None, help="Groep number of the child.")
 @click.option("--about", default=None, help="E-mail of the staff member the report is about.")
+@click.option("--about-staff", is_flag=True,
+              help="About a staff member the reporter did not name (use --about to name one).")
 @click.option("--sexual", is_flag=True, help="Sexual misconduct suspected.")
 @click.option("--danger", is_flag=True, help="A child is in danger now.")
 @click.option("--confidential", is_flag=True, help="Reported confidentially (to the VP).")
 @click.option("--at", "at_text", default=None,
               help="Moment of the report, ISO-8601 (default now; no offset = Europe/Amsterdam).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def explain(reporter: str, category: str, group: int | None, about: str | None, sexual: bool,
-            danger: bool, confidential: bool, at_text: str | None, as_json: bool) -> None:
+def explain(reporter: str, category: str, group: int | None, about: str | None,
+            about_staff: bool, sexual: bool, danger: bool, confidential: bool,
+            at_text: str | None, as_json: bool) -> None:
     """Show who would get a report, by when and why, without saving anything."""
     if category not in CATEGORY_BY_KEY:
         _fail(f"onbekende categorie '{category}'; kies uit: {', '.join(CATEGORY_BY_KEY)}.")
@@ -107,7 +110,9 @@ def explain(reporter: str, category: str, group: int | None, about: str | None, 
         if about_id is None:
             _fail(f"er is geen medewerker met e-mailadres '{about}'.")
     facts = ReportFacts(reporter_type=reporter, category=category, at=_parse_at(at_text),
-                        group=group, about_staff_id=about_id, sexual=sexual, danger=danger,
+                        group=group, about_staff_id=about_id,
+                        about_staff=about_staff or about_id is not None, sexual=sexual,
+                        danger=danger,
                         confidential=confidential)
     decision = route(facts, load_setup(session), load_rules(session))
     if as_json:

@@ -21,6 +21,8 @@ class ReportFacts:
     """What routing needs to know about a report.
 
     school_caused=None means "category default": True for privacy_leak, else False.
+    about_staff marks a report about a staff member; about_staff_id names them (None = the
+    reporter named nobody: see tracker.domain.subject).
     """
 
     reporter_type: str
@@ -28,11 +30,22 @@ class ReportFacts:
     at: datetime
     group: int | None = None
     about_staff_id: int | None = None
+    about_staff: bool = False
     sexual: bool = False
     danger: bool = False
     confidential: bool = False
     school_caused: bool | None = None
     disclosure: bool = False
+
+    @property
+    def is_about_staff(self) -> bool:
+        """Return whether the report is about a staff member, named or not."""
+        return self.about_staff or self.about_staff_id is not None
+
+    @property
+    def is_about_unnamed_staff(self) -> bool:
+        """Return whether the report is about a staff member nobody named."""
+        return self.about_staff and self.about_staff_id is None
 
     @property
     def is_school_caused(self) -> bool:
@@ -114,6 +127,7 @@ class _Plan:
     rule_id: int | None = None
     legal_hours: int | None = None
     notes: tuple[str, ...] = ()
+    unnamed_staff: bool = False
 
 
 def route(facts: ReportFacts, setup: SchoolSetup, rules: Sequence[Rule]) -> Decision:
@@ -148,6 +162,8 @@ def _plan(facts: ReportFacts, rules: list[Rule], fallback: Rule = FALLBACK_RULE)
         extra.append(txt.NOTE_SEXUAL_OTHER_ADULT)
     if facts.category == "home_concern":
         extra.append(txt.NOTE_MELDCODE)
+    if facts.is_about_unnamed_staff:
+        return _unnamed_staff_plan(rule, cause, tuple(extra))
     return _Plan(
         "rule" if rule.id is not None else "fallback", rule.primary_role, rule.informed_roles,
         rule.ack, rule.resolve, rule.chain, cause, urgent=rule.urgent, rule_id=rule.id,
@@ -155,9 +171,26 @@ def _plan(facts: ReportFacts, rules: list[Rule], fallback: Rule = FALLBACK_RULE)
     )
 
 
+def _unnamed_staff_plan(rule: Rule, cause: str, notes: tuple[str, ...]) -> _Plan:
+    """Route a report about a staff member nobody named: never to the group's teachers (one
+    of them may be the subject), but to the directie, along the rule's deadlines."""
+    informed = tuple(r for r in rule.informed_roles
+                     if r not in (Role.LEERKRACHT, Role.DIRECTIE))
+    chain = rule.chain
+    if Role.DIRECTIE in chain:
+        chain = chain[chain.index(Role.DIRECTIE) + 1:]
+    chain = tuple(r for r in chain if r not in (Role.LEERKRACHT, Role.DIRECTIE)) or (
+        Role.BESTUUR,)
+    return _Plan(
+        "rule" if rule.id is not None else "fallback", Role.DIRECTIE, informed, rule.ack,
+        rule.resolve, chain, cause, urgent=rule.urgent, rule_id=rule.id,
+        notes=notes, unnamed_staff=True,
+    )
+
+
 def _legal_plan(facts: ReportFacts) -> _Plan | None:
     """Return the legal route that applies, if any."""
-    if facts.category == "adult_misconduct" and facts.sexual and facts.about_staff_id is not None:
+    if facts.category == "adult_misconduct" and facts.sexual and facts.is_about_staff:
         return _Plan(
             "legal_sexual", Role.BESTUUR, (Role.DIRECTIE,), "4h", "", (Role.BESTUUR,),
             txt.CAUSE_SEXUAL, urgent=True, notes=txt.NOTES_SEXUAL,
@@ -222,7 +255,7 @@ def _pick_primary(plan: _Plan, facts: ReportFacts, setup: SchoolSetup,
 
 def _resolve(plan: _Plan, facts: ReportFacts, setup: SchoolSetup) -> Decision:
     """Turn a plan into a decision with people, deadlines and a reason."""
-    said: list[str] = []
+    said: list[str] = [txt.UNNAMED_STAFF] if plan.unnamed_staff else []
     subject = facts.about_staff_id
     primary, assignees = _pick_primary(plan, facts, setup, said)
     assignee_ids = [s.id for s in assignees]

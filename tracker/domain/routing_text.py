@@ -59,6 +59,10 @@ NOTE_SEXUAL_OTHER_ADULT = (
 )
 NOTE_MELDCODE = "Volg de vijf stappen van de meldcode huiselijk geweld en kindermishandeling."
 NOTE_CONFIDENTIAL = "Alleen de vertrouwenspersoon ziet deze melding."
+UNNAMED_STAFF = (
+    "De melding gaat over een medewerker van school zonder naam, dus gaat hij naar de "
+    "directie en niet naar de leerkrachten van de groep."
+)
 NOBODY = "Er is niemand met deze rol beschikbaar; de beheerder moet dit oplossen."
 NO_VP = (
     "Er is geen vertrouwenspersoon beschikbaar; stel een (externe) vertrouwenspersoon in."

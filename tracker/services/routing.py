@@ -90,7 +90,9 @@ def facts_from(data, at: datetime) -> ReportFacts:
     reporter = getattr(data.reporter_type, "value", data.reporter_type)
     return ReportFacts(
         reporter_type=str(reporter), category=data.category, at=at, group=data.group_number,
-        about_staff_id=data.about_user_id, sexual=bool(data.sexual), danger=bool(data.danger),
+        about_staff_id=data.about_user_id,
+        about_staff=data.about_user_id is not None or getattr(data, "about_kind", None) == "staff",
+        sexual=bool(data.sexual), danger=bool(data.danger),
         confidential=bool(data.confidential),
         # Optional facts some channels ask for; absent means "category default".
         school_caused=getattr(data, "school_caused", None),

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
 from tracker.domain.redirects import safe_redirect_path
+from tracker.domain.subject import report_subject
 from tracker.extensions import LANGUAGES, csrf
 from tracker.forms import ParentReportForm, new_submission_key
 from tracker.labels import category_choices
@@ -56,8 +57,9 @@ def fill_choices(form, audience: str):
 
 def report_input(form, *, channel: str, reporter_type: ReporterType) -> ReportInput:
     """Return the report a (validated) parent or staff form describes."""
-    about = form.about_kind.data
-    staff_id = form.about_staff.data if about == "staff" else ""
+    # A picked staff member is the subject, whatever "Over wie gaat het?" says (issue 11.1).
+    staff_id = form.about_staff.data
+    subject = report_subject(form.about_kind.data, int(staff_id) if staff_id else None)
 
     def text(field) -> str | None:
         if field is None:
@@ -69,7 +71,7 @@ def report_input(form, *, channel: str, reporter_type: ReporterType) -> ReportIn
         reporter_type=reporter_type, category=form.category.data,
         description=form.description.data.strip(),
         group_number=int(form.group.data) if form.group.data else None,
-        about_kind=about, about_user_id=int(staff_id) if staff_id else None,
+        about_kind=subject.kind, about_user_id=subject.staff_id,
         about_text=text(form.about_text),
         reporter_name=text(getattr(form, "name", None)),
         reporter_email=(text(getattr(form, "email", None)) or "").lower() or None,
