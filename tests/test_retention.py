@@ -142,6 +142,11 @@ def test_the_tick_lists_what_became_due_once_a_day(app, session):
     batch = session.scalars(sa.select(DeletionBatch).order_by(DeletionBatch.id.desc())).first()
     assert case.id in batch.case_ids and batch.status == "proposed"
     assert session.get(Case, case.id).erased_at is None  # listing deletes nothing
+    told = session.scalars(sa.select(OutboxMail).where(
+        OutboxMail.key.like(f"retention-due:{batch.id}:%"))).all()
+    assert [m.to for m in told] == ["fg@demo.meldpunt.test"]
+    assert told[0].context["count"] == len(batch.case_ids)  # a count and a link, no content
+    assert set(told[0].context) == {"count", "link"}
 
 
 def test_delivered_mail_is_purged_after_its_setting(app, session):
@@ -378,6 +383,26 @@ def test_the_fg_finds_a_parent_and_exports_their_data_without_other_peoples(app,
     printable = client.get("/admin/bewaartermijnen/inzage/export?email="
                            "jozefien.brandsma%40example.org&name=").get_data(as_text=True)
     assert WORDS_A["description"] in printable and "Anne Anderwijs" not in printable
+    from tracker.models import AccessLog
+
+    logged = session.scalars(sa.select(AccessLog).where(AccessLog.case_id == own.id,
+                                                        AccessLog.via == "subject_access"))
+    assert [row.user.email for row in logged] == ["fg@demo.meldpunt.test"] * 2
+
+
+def test_the_fg_look_up_never_opens_a_sealed_case(app, client, session):
+    with app.test_request_context("/"):
+        sealed = submit_report(session, ReportInput(
+            submission_key="ret-sealed", channel="web", reporter_type=ReporterType.PARENT,
+            category="adult_misconduct", description="Vertrouwelijk verhaal",
+            reporter_name="Jozefien Brandsma", reporter_email="jozefien.brandsma@example.org",
+            confidential=True), utcnow()).case
+    session.commit()
+    assert sealed.confidential
+    login_2fa(client, session, "fg")
+    html = client.get("/admin/bewaartermijnen/inzage?email=jozefien.brandsma%40example.org"
+                      "&name=").get_data(as_text=True)
+    assert f"#{sealed.id}" not in html and "Niets gevonden" in html
 
 
 def test_a_look_up_that_finds_nothing_says_so(client, session):
@@ -423,3 +448,22 @@ def test_the_privacy_statement_follows_the_settings_and_every_public_page_links_
     assert "2 jaar" in html and "5 jaar" in html  # the defaults, per category
     for public in ("/melden", "/volgen/", "/login"):
         assert 'href="/privacy"' in client.get(public).get_data(as_text=True), public
+
+
+def test_the_due_list_counts_sealed_cases_but_never_numbers_them(app, client, session):
+    from tracker.models import CaseStatus
+    from tracker.services.timeline import add_event
+
+    with app.test_request_context("/"):
+        sealed = submit_report(session, ReportInput(
+            submission_key="ret-sealed-due", channel="web", reporter_type=ReporterType.PARENT,
+            category="adult_misconduct", description="Vertrouwelijk", confidential=True),
+            CLOSED_AT).case
+    sealed.status, sealed.closed_at = CaseStatus.CLOSED, CLOSED_AT
+    add_event(session, sealed, "closed", CLOSED_AT, actor_label="system")
+    session.commit()
+    assert sealed.id in due_json(app)["due"]
+    login_2fa(client, session, "fg")
+    html = client.get("/admin/bewaartermijnen/verwijderen").get_data(as_text=True)
+    assert "vertrouwelijke meldingen: hun nummers ziet alleen de vertrouwenspersoon" in html
+    assert f"#{sealed.id}" not in html

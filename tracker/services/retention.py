@@ -251,7 +251,21 @@ def record_proposal(session: orm.Session, now: datetime) -> DeletionBatch | None
                           case_ids=list(view.due), counts=view.counts, status="proposed")
     session.add(batch)
     session.flush()
+    _tell_the_fg(session, batch, now)
     return batch
+
+
+def _tell_the_fg(session: orm.Session, batch: DeletionBatch, now: datetime) -> None:
+    """Mail each FG that a list waits for approval: a count and a link, nothing else."""
+    from tracker.models import role_members
+    from tracker.services.notify import base_url, enqueue_mail
+
+    link = f"{base_url()}/admin/bewaartermijnen/verwijderen"
+    for user in role_members(session, "fg"):
+        enqueue_mail(session, key=f"retention-due:{batch.id}:{user.id}", to=user.email,
+                     recipient_kind="staff", template="retention_due", now=now,
+                     context={"count": len(batch.case_ids), "link": link},
+                     language=user.language or "nl")
 
 
 # --- deletion -------------------------------------------------------------------------------

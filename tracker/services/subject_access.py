@@ -58,22 +58,32 @@ def look_up(session: orm.Session, *, email: str = "", name: str = "") -> list[Fo
                 mentioned = True
             if not (own or mentioned):
                 continue
-            item = found.setdefault(report.case_id, Found(session.get(Case, report.case_id)))
+            case = session.get(Case, report.case_id)
+            if case.confidential:
+                continue  # sealed: the vertrouwenspersoon answers for these (SEALED_NOTE)
+            item = found.setdefault(report.case_id, Found(case))
             (item.own_reports if own else item.mentions).append(report)
     if email:
-        for case in session.scalars(sa.select(Case).where(Case.reporter_email.is_not(None))):
+        for case in session.scalars(sa.select(Case).where(Case.reporter_email.is_not(None),
+                                                          Case.confidential.is_(False))):
             if _norm(case.reporter_email) == email and case.id not in found:
                 found[case.id] = Found(case)
     return [found[k] for k in sorted(found)]
 
 
 def export(session: orm.Session, found: list[Found], *, email: str, name: str,
-           now: datetime) -> dict[str, Any]:
+           now: datetime, reader: User) -> dict[str, Any]:
     """Return the person's data: their own reports and messages in full; of reports by others
-    only what is about them (who it is about), never the other reporter or their words."""
+    only what is about them (who it is about), never the other reporter or their words.
+
+    Each case read for it lands in the access log (via "subject_access").
+    """
+    from tracker.services.cases import record_view
+
     cases = []
     for item in found:
         case = item.case
+        record_view(session, case, reader, now, via="subject_access")
         entry: dict[str, Any] = {
             "case": case.id, "category": case.category, "status": case.status.value,
             "created_at": case.created_at.isoformat(),

@@ -119,8 +119,11 @@ def due():
     form = ApproveForm(data={"shown": view.fingerprint})
     last = db.scalars(sa.select(DeletionBatch).where(DeletionBatch.status == "approved")
                       .order_by(DeletionBatch.id.desc()).limit(5)).all()
+    # Sealed cases are counted, never numbered, outside the vertrouwenspersoon's area.
+    numbered = [cid for cid in view.due if view.rules[cid] != service.rules.CONFIDENTIAL]
     return no_store(render_template("retention/due.html", view=view, form=form,
-                                    rule_label=rule_label, batches=last))
+                                    rule_label=rule_label, batches=last, numbered=numbered,
+                                    sealed=len(view.due) - len(numbered)))
 
 
 @bp.post("/verwijderen")
@@ -224,8 +227,11 @@ def export_json():
     form, found, error = _lookup()
     if found is None:
         return redirect(url_for("retention.lookup", **request.args), code=303)
-    data = subject_access.export(get_session(), found, email=form.email.data or "",
-                                 name=form.name.data or "", now=utcnow())
+    db = get_session()
+    data = subject_access.export(db, found, email=form.email.data or "",
+                                 name=form.name.data or "", now=utcnow(),
+                                 reader=current_user.model)
+    db.commit()  # the access-log lines
     response = Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'
@@ -238,8 +244,11 @@ def export_html():
     form, found, error = _lookup()
     if found is None:
         return redirect(url_for("retention.lookup", **request.args), code=303)
-    data = subject_access.export(get_session(), found, email=form.email.data or "",
-                                 name=form.name.data or "", now=utcnow())
+    db = get_session()
+    data = subject_access.export(db, found, email=form.email.data or "",
+                                 name=form.name.data or "", now=utcnow(),
+                                 reader=current_user.model)
+    db.commit()  # the access-log lines
     return no_store(render_template("retention/export.html", data=data))
 
 
