@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -221,17 +222,25 @@ def lookup():
                                     error=error, request_form=request_form))
 
 
-@bp.get("/inzage/export.json")
-@fg_required
-def export_json():
-    form, found, error = _lookup()
+def _export() -> dict[str, Any] | None:
+    """Return the export of what the look-up found (its reads access-logged), or None."""
+    form, found, _error = _lookup()
     if found is None:
-        return redirect(url_for("retention.lookup", **request.args), code=303)
+        return None
     db = get_session()
     data = subject_access.export(db, found, email=form.email.data or "",
                                  name=form.name.data or "", now=utcnow(),
                                  reader=current_user.model)
     db.commit()  # the access-log lines
+    return data
+
+
+@bp.get("/inzage/export.json")
+@fg_required
+def export_json():
+    data = _export()
+    if data is None:
+        return redirect(url_for("retention.lookup", **request.args), code=303)
     response = Response(json.dumps(data, ensure_ascii=False, indent=2),
                         mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="inzage.json"'
@@ -241,14 +250,9 @@ def export_json():
 @bp.get("/inzage/export")
 @fg_required
 def export_html():
-    form, found, error = _lookup()
-    if found is None:
+    data = _export()
+    if data is None:
         return redirect(url_for("retention.lookup", **request.args), code=303)
-    db = get_session()
-    data = subject_access.export(db, found, email=form.email.data or "",
-                                 name=form.name.data or "", now=utcnow(),
-                                 reader=current_user.model)
-    db.commit()  # the access-log lines
     return no_store(render_template("retention/export.html", data=data))
 
 
