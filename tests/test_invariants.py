@@ -73,8 +73,6 @@ KNOWN_BROKEN: dict[int, str] = {
     1: "a staff member picked on /melden or /cases/new is not the case's subject unless "
        "'Over wie gaat het?' says staff; an unnamed staff member goes to the group's teacher "
        "(branch subject)",
-    2: "'Actie toevoegen' without touching the owner makes the first name of the list owner "
-       "and participant (branch subject)",
 }
 
 # --- profiles ---------------------------------------------------------------------------------

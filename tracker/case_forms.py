@@ -13,7 +13,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import HiddenInput
 
 from tracker.domain.states import MELDCODE_STEPS
@@ -99,8 +106,16 @@ class ActionForm(CaseForm):
         DataRequired(_l("Beschrijf de actie, bijv. ‘gesprek met ouders’.")),
         Length(max=200, message=_l("Gebruik ten hoogste %(max)d tekens.", max=200))],
         render_kw={"maxlength": 200})
-    owner = SelectField(_l("Wie doet het"), coerce=int, validate_choice=True)
+    # The list holds only who may receive the case; the person adding the action is chosen
+    # unless they pick someone else (nobody joins a case by a form's default).
+    owner = SelectField(_l("Wie doet het"), coerce=int, validate_choice=False, description=_l(
+        "Kies je iemand anders, dan kan die de melding inzien en krijgt een mail."))
     due = DateField(_l("Uiterlijk op"), validators=[InputRequired(_l("Kies een datum."))])
+
+    def validate_owner(self, field) -> None:
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Deze persoon kan deze melding niet krijgen. Kies iemand "
+                                     "uit de lijst."))
 
 
 class CompleteActionForm(CaseForm):
@@ -186,9 +201,9 @@ class CaseForms(dict):
 
     DEFAULTS = {"assign": {"keep_informed": True}}
 
-    def __init__(self, case, page, now) -> None:
+    def __init__(self, case, page, now, actor_id: int | None = None) -> None:
         super().__init__()
-        self.case, self.page, self.now = case, page, now
+        self.case, self.page, self.now, self.actor_id = case, page, now, actor_id
         self._choices: list[SelectChoice] | None = None
 
     def __missing__(self, name: str) -> FlaskForm:
@@ -208,6 +223,9 @@ class CaseForms(dict):
                 defaults["on"] = local_date(self.now)
             if self._choices is None:
                 self._choices = _people(self.page.staff)
+            if name == "action":
+                # Whoever may act on a case may receive it: they are always in the list.
+                defaults["owner"] = self.actor_id
             form = _fill(FORMS[name](formdata=None, prefix=name, version=version, **defaults),
                          self._choices)
         self[name] = form
@@ -223,6 +241,7 @@ class CaseForms(dict):
             raise AttributeError(name) from missing
 
 
-def forms_for(case, page, now) -> CaseForms:
-    """Return the case page's fresh forms (made on first use)."""
-    return CaseForms(case, page, now)
+def forms_for(case, page, now, actor_id: int | None = None) -> CaseForms:
+    """Return the case page's fresh forms (made on first use); an action's owner defaults to
+    the person adding it (actor_id)."""
+    return CaseForms(case, page, now, actor_id)

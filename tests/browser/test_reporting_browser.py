@@ -20,12 +20,14 @@ WORDS = {
     "nl": {"category": "Ik word gepest / iemand wordt gepest", "where": "Op school",
            "who": "Ja, ik zeg wie ik ben", "group": "Groep 6", "danger": "Nee",
            "talk": "Ja, graag", "thanks": "Dank je wel!", "code": "Ik heb een code",
-           "status": "Je melding", "stopped": "Het is gestopt", "sent": "Je bericht is verstuurd"},
+           "status": "Je melding", "stopped": "Het is gestopt", "sent": "Je bericht is verstuurd",
+           "email_hint": "de school ziet uw e-mailadres niet"},
     "en": {"category": "I am being bullied / someone is being bullied", "where": "At school",
            "who": "Yes, I will say who I am", "group": "Class 6", "danger": "No",
            "talk": "Yes, please", "thanks": "Thank you!", "code": "I have a code",
            "status": "Your report", "stopped": "It has stopped",
-           "sent": "Your message has been sent"},
+           "sent": "Your message has been sent",
+           "email_hint": "the school does not see your e-mail address"},
 }
 
 
@@ -156,6 +158,7 @@ def test_parent_reports_follows_up_sees_the_staff_message_and_replies(page, live
     page.locator("#description").fill("Onze zoon wordt na school uitgescholden.")
     page.locator("#group").select_option("3")
     page.locator("#email").fill("ouder@example.org")
+    expect(page.locator("#email-hint")).to_contain_text(WORDS[lang]["email_hint"])
     with page.expect_navigation():
         page.locator("button[type=submit].primary").click()
     code = "-".join(page.locator("p.code span.group").all_inner_texts())

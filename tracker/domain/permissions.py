@@ -45,9 +45,26 @@ def can_see_access_log(viewer: Viewer, case: CaseScope) -> bool:
     return (VP_ROLE if case.confidential else OVERSIGHT_ROLE) in viewer.roles
 
 
-def may_receive(user_id: int, roles: frozenset[str], about_user_id: int | None,
-                confidential: bool) -> bool:
-    """Return whether a person may be given a case (assigned, informed, owner of an action)."""
+# Why a person may not be given a case (None: they may). One rule for every way a case
+# reaches someone: assigning, an action's owner, handing over a departing colleague's cases.
+SUBJECT = "subject"  # the report is about them
+SEALED = "sealed"  # confidential, and they are no vertrouwenspersoon
+INACTIVE = "inactive"  # their account is switched off
+
+
+def receive_refusal(user_id: int, roles: frozenset[str], about_user_id: int | None,
+                    confidential: bool, active: bool = True) -> str | None:
+    """Return why a person may not be given a case (SUBJECT, SEALED, INACTIVE), or None."""
     if about_user_id is not None and user_id == about_user_id:
-        return False
-    return VP_ROLE in roles if confidential else True
+        return SUBJECT
+    if confidential and VP_ROLE not in roles:
+        return SEALED
+    if not active:
+        return INACTIVE
+    return None
+
+
+def may_receive(user_id: int, roles: frozenset[str], about_user_id: int | None,
+                confidential: bool, active: bool = True) -> bool:
+    """Return whether a person may be given a case (assigned, informed, owner of an action)."""
+    return receive_refusal(user_id, roles, about_user_id, confidential, active) is None

@@ -89,19 +89,24 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
 
 def add_action(session: orm.Session, case: Case, actor: User, now: datetime, version: int, *,
                title: str, owner_id: int, due: date) -> CaseAction:
-    """Add a small task with an owner and a due date; the owner gets to see the case."""
+    """Add a small task with an owner and a due date. Another owner is chosen explicitly:
+    they get to see the case, the timeline says so, and they get a content-free mail."""
     title = required_text(title)
     state = next_state(case, Act.ADD_ACTION, version)
     owner = user_by_id(session, owner_id)
     ensure_can_receive(case, owner)
+    added = all(p.user_id != owner.id for p in case.participants)
     add_participant(session, case, owner, ParticipantKind.INFORMED, now)
     action = CaseAction(case_id=case.id, title=title, owner_id=owner.id, due=due)
     session.add(action)
     apply_state(case, state, now)
     session.flush()
     add_event(session, case, "action_added", now, actor=actor, body=title,
-              action_id=action.id, owner=owner.name, due=due.isoformat())
+              action_id=action.id, owner=owner.name, due=due.isoformat(), added=added)
     session.flush()
+    if owner.id != actor.id:
+        notify.mail_staff(session, [owner], case, template="action_assigned",
+                          key=f"action-assigned:{action.id}", now=now)
     return action
 
 

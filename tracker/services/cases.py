@@ -12,7 +12,7 @@ from sqlalchemy import orm
 
 from tracker.domain.calendar import add_school_days, at_local, local_date
 from tracker.domain.categories import needs_follow_up_check
-from tracker.domain.permissions import may_receive
+from tracker.domain.permissions import SEALED, SUBJECT, receive_refusal
 from tracker.domain.states import ActionNotAllowed, CaseState, CheckResult, transition
 from tracker.domain.states import CaseAction as Act
 from tracker.models import (
@@ -206,13 +206,15 @@ def required_text(value: str) -> str:
 
 
 def ensure_can_receive(case: Case, user: User) -> None:
-    """Refuse a person who may not get this case (its subject; non-VP when confidential)."""
-    if not may_receive(user.id, user.role_keys, case.about_user_id, case.confidential):
-        if user.id == case.about_user_id:
-            raise ActionRefused(
-                f"Deze melding gaat over {user.name}; die kan hem niet krijgen.")
+    """Refuse a person who may not get this case (its subject; non-VP when confidential;
+    switched off)."""
+    why = receive_refusal(user.id, user.role_keys, case.about_user_id, case.confidential,
+                          user.active)
+    if why == SUBJECT:
+        raise ActionRefused(f"Deze melding gaat over {user.name}; die kan hem niet krijgen.")
+    if why == SEALED:
         raise ActionRefused("Een vertrouwelijke melding kan alleen naar een vertrouwenspersoon.")
-    if not user.active:
+    if why is not None:
         raise ActionRefused(f"{user.name} is niet meer actief.")
 
 

@@ -55,7 +55,7 @@ def detail(case_id: int):
 def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, status: int = 200):
     """Render the case page with fresh forms (one of them possibly as submitted)."""
     page = queries.case_page(get_session(), case, current_user.model)
-    forms = case_forms.forms_for(case, page, utcnow())
+    forms = case_forms.forms_for(case, page, utcnow(), current_user.model.id)
     if override:
         forms[override[0]] = override[1]
     template = "confidential/detail.html" if case.confidential else "cases/detail.html"

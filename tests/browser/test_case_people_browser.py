@@ -1,0 +1,51 @@
+"""Who ends up on a case, in a real browser: an action's owner is whoever adds it unless they
+choose someone else (issue 11.2)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_axe
+from tests.browser.test_stored_xss import _login
+from tracker.db import utcnow
+from tracker.models import ReporterType
+from tracker.services.reports import ReportInput, submit_report
+
+pytestmark = pytest.mark.browser
+
+
+def _case(live_server, **kw) -> int:
+    with live_server.session() as db:
+        done = submit_report(db, ReportInput(
+            submission_key=uuid.uuid4().hex, channel="web", reporter_type=ReporterType.PARENT,
+            category="bullying", group_number=5, description="Hij wordt geduwd.", **kw),
+            utcnow())
+        db.commit()
+        return done.case.id
+
+
+def test_an_action_is_mine_unless_i_choose_someone(page, live_server):
+    page.set_default_timeout(5000)
+    case_id = _case(live_server)
+    _login(page, live_server, "leerkracht5")
+    page.goto(f"/cases/{case_id}")
+    due = (date.today() + timedelta(days=2)).isoformat()
+    for title, owner in (("Gesprek met ouders", None), ("Observatie op het plein", "ib")):
+        page.get_by_text("Actie toevoegen", exact=True).first.click()
+        select = page.locator("#action-owner")
+        expect(select.locator("option:checked")).to_have_text("Esra Yilmaz")
+        check_axe(page, "case page, action form")
+        page.locator("#action-title").fill(title)
+        page.locator("#action-due").fill(due)
+        if owner:
+            select.select_option(label="Fatima El Amrani")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Actie toevoegen").click()
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("voor Esra Yilmaz")
+    expect(timeline).to_contain_text("Fatima El Amrani is daarmee toegevoegd en kan de "
+                                     "melding inzien")
