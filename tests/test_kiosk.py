@@ -6,10 +6,9 @@ import re
 from datetime import timedelta
 
 import sqlalchemy as sa
-from werkzeug.datastructures import MultiDict
 
 from tests.conftest import enrol_kiosk, login
-from tests.forms import find_form, submit
+from tests.forms import filled, submit
 from tracker.db import utcnow
 from tracker.models import Case, CaseEvent, KioskDevice, Report, User
 from tracker.services import receipts
@@ -27,11 +26,9 @@ def tap(client, url: str, **data):
     return submit(client, url, data, button=pressed)
 
 
-def rendered(client, url: str, button: str) -> MultiDict:
+def rendered(client, url: str, button: str):
     """What the screen's form sends when its button is tapped (for tapping twice)."""
-    page = client.get(url)
-    return MultiDict(find_form(page.get_data(as_text=True), page_url=url, button=button)
-                     .fill({}, button))
+    return filled(client, url, button=button)[2]
 
 
 def five_taps(client, *, category="bullying", danger="no", talk="no", text=None):
