@@ -123,12 +123,31 @@ def csrf_from(html: str) -> dict[str, str]:
 
 
 def post_form(client, url: str, data: dict, *, follow_redirects: bool = False, form_url=None,
-              button: str | None = None, tampered: dict[str, str] | None = None):
-    """Open the page, fill its form to `url` as a person would (tests/forms.py), and send it."""
+              button: str | None = None, tampered: dict[str, str] | None = None, page=None):
+    """Open the page (or take `page`), fill its form to `url` as a person would, and send it."""
     from forms import submit
 
     return submit(client, form_url or url, data, action=url, button=button,
-                  follow_redirects=follow_redirects, tampered=tampered)
+                  follow_redirects=follow_redirects, tampered=tampered, page=page)
+
+
+def act(client, case_id: int, action: str, data: dict | None = None, *, page=None,
+        follow=False):
+    """Fill one action form of the case page (as rendered, or as `page` showed it) and send it."""
+    prefix = action.replace("/", "")
+    fields = {f"{prefix}-{k}": v for k, v in (data or {}).items()}
+    from forms import submit
+
+    return submit(client, f"/cases/{case_id}", fields, action=f"/cases/{case_id}/{action}",
+                  page=page, follow_redirects=follow)
+
+
+def offers(client, case_id: int, action: str) -> bool:
+    """Whether the case page offers this action's form to this person."""
+    from forms import parse_forms
+
+    html = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    return any(f.action.endswith(f"/cases/{case_id}/{action}") for f in parse_forms(html))
 
 
 def login(client, who: str, password: str = DEMO_PASSWORD):
@@ -157,7 +176,7 @@ def complete_two_factor(client, email: str, path: str):
         secret, last = user.totp_secret, user.totp_last_step
     step = max(int(time.time()) // 30, (last or 0) + 1)  # a code is never accepted twice
     code = pyotp.TOTP(secret).generate_otp(step)
-    response = client.post(path, data=csrf_from(page.get_data(as_text=True)) | {"code": code})
+    response = post_form(client, path, {"code": code}, page=page)
     assert response.status_code in (200, 302), f"second factor failed for {email}"
     return response
 
@@ -230,7 +249,6 @@ def enrol_kiosk(client, session, name: str = "Hal beneden"):
     session.commit()
     page = client.get(f"/kiosk/aanmelden/{token}")
     assert page.status_code == 200
-    response = client.post(f"/kiosk/aanmelden/{token}",
-                           data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    response = post_form(client, f"/kiosk/aanmelden/{token}", {}, page=page)
     assert response.status_code == 303, response.status_code
     return token

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from werkzeug.datastructures import MultiDict
+
 _SUBMIT_TYPES = {"submit", "image"}
 _SKIPPED_TYPES = {"reset", "button", "file"}
 
@@ -74,7 +76,8 @@ class Form:
         """Return what a browser sends after a person changes `data` and clicks `button`.
 
         Values: a string sets a text field, picks a select option or a radio; True/False ticks or
-        clears a checkbox; a list picks several checkboxes (or options) of one name.
+        clears a checkbox; a list picks several checkboxes (or options) of one name; a
+        (stream, filename) pair picks a file.
         """
         pairs = self.defaults()
         for name, value in data.items():
@@ -105,6 +108,8 @@ class Form:
 def _values_for(controls: list[Control], name: str, value: object,
                 action: str) -> list[tuple[str, str]]:
     kind = controls[0]
+    if kind.type == "file":  # (stream, filename): what a person picks in the file dialog
+        return [(name, value)]
     values = value if isinstance(value, list | tuple) else [value]
     if kind.type == "checkbox":
         if isinstance(value, bool):
@@ -239,14 +244,10 @@ def find_form(html: str, *, page_url: str, action: str | None = None,
     return candidates[0]
 
 
-def submit(client, page_url: str, data: dict | None = None, *, action: str | None = None,
-           button: str | None = None, follow_redirects: bool = False, page=None,
-           tampered: dict[str, str] | None = None):
-    """Open page_url, find the form (by action, by the fields filled, by button), fill, send.
-
-    `tampered` sets values the page does not offer (an unknown option, a field it does not
-    render): what a crafted request sends, said out loud in the test that needs it.
-    """
+def filled(client, page_url: str, data: dict | None = None, *, action: str | None = None,
+           button: str | None = None, page=None,
+           tampered: dict[str, str] | None = None) -> tuple[str, str, MultiDict]:
+    """Return (method, target, body) of the form as a person fills it: for sending it twice."""
     data = data or {}
     if page is None:
         page = client.get(page_url)
@@ -256,9 +257,19 @@ def submit(client, page_url: str, data: dict | None = None, *, action: str | Non
     pairs = form.fill(data, button)
     if tampered:
         pairs = [(n, v) for n, v in pairs if n not in tampered] + list(tampered.items())
-    target = _path(form.action)
-    if form.method == "get":
-        return client.get(target, query_string=pairs, follow_redirects=follow_redirects)
-    from werkzeug.datastructures import MultiDict
+    return form.method, _path(form.action), MultiDict(pairs)
 
-    return client.post(target, data=MultiDict(pairs), follow_redirects=follow_redirects)
+
+def submit(client, page_url: str, data: dict | None = None, *, action: str | None = None,
+           button: str | None = None, follow_redirects: bool = False, page=None,
+           tampered: dict[str, str] | None = None):
+    """Open page_url, find the form (by action, by the fields filled, by button), fill, send.
+
+    `tampered` sets values the page does not offer (an unknown option, a field it does not
+    render): what a crafted request sends, said out loud in the test that needs it.
+    """
+    method, target, body = filled(client, page_url, data, action=action, button=button,
+                                  page=page, tampered=tampered)
+    if method == "get":
+        return client.get(target, query_string=body, follow_redirects=follow_redirects)
+    return client.post(target, data=body, follow_redirects=follow_redirects)

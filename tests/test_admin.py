@@ -182,16 +182,14 @@ def test_logo_must_be_png_or_clean_svg(client, session):
     base = {"school_name": "X", "quiet_start": "17:00", "quiet_end": "07:30",
             "followup_days": "10", "default_ack": "2d", "default_resolve": "10d"}
     evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    page = client.get("/admin/instellingen").get_data(as_text=True)
-    from conftest import csrf_from
-    response = client.post("/admin/instellingen", content_type="multipart/form-data",
-                           data=csrf_from(page) | base | {"logo": (BytesIO(evil), "logo.svg")})
+    response = post_form(client, "/admin/instellingen",
+                         base | {"logo": (BytesIO(evil), "logo.svg")})
     assert response.status_code == 422
     assert session.get(Setting, "logo") is None
     assert 'class="logo"' not in client.get("/melden").get_data(as_text=True)
     good = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect/></svg>'
-    response = client.post("/admin/instellingen", content_type="multipart/form-data",
-                           data=csrf_from(page) | base | {"logo": (BytesIO(good), "logo.svg")})
+    response = post_form(client, "/admin/instellingen",
+                         base | {"logo": (BytesIO(good), "logo.svg")})
     assert response.status_code == 303
     logo = client.get("/school/logo")
     assert logo.status_code == 200 and logo.mimetype == "image/svg+xml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from admin_support import login_2fa
-from conftest import csrf_from, post_form
+from conftest import post_form
 
 from tracker.models import AdminAudit, KioskDevice, RoutingRule
 
@@ -94,7 +94,5 @@ def test_rule_that_routes_nowhere_is_refused_with_the_reason(client, session):
 
 def test_rule_form_refuses_unknown_chain_roles(client, session):
     login_2fa(client, session, "admin")
-    page = client.get("/admin/routering/nieuw").get_data(as_text=True)
-    response = client.post("/admin/routering/nieuw",
-                           data=csrf_from(page) | _rule_data(chain="koning"))
+    response = post_form(client, "/admin/routering/nieuw", _rule_data(chain="koning"))
     assert response.status_code == 422 and "Onbekende rol" in response.get_data(as_text=True)

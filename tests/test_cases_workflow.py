@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import login, post_form
+from tests.conftest import act, login, offers, post_form
+from tests.forms import find_form, submit
 from tracker.domain.calendar import TZ
 from tracker.models import Case, CaseEvent, CaseLink, CaseStatus, ReporterType, User
 from tracker.services.reports import ReportInput, submit_report
@@ -33,19 +34,6 @@ def client_for(app, who: str):
     return client
 
 
-def act(client, case_id: int, action: str, data: dict | None = None, *, version=None,
-        follow=False):
-    """Post one action form of the case page as a browser would (token and version)."""
-    html = client.get(f"/cases/{case_id}").get_data(as_text=True)
-    prefix = action.replace("/", "")
-    payload = {f"{prefix}-csrf_token": TOKEN.search(html).group(1)}
-    found = VERSION.search(html)
-    payload[f"{prefix}-version"] = version if version is not None else (
-        found.group(1) if found else "1")
-    payload |= {f"{prefix}-{k}": v for k, v in (data or {}).items()}
-    return client.post(f"/cases/{case_id}/{action}", data=payload, follow_redirects=follow)
-
-
 def status(session, case_id: int) -> str:
     return session.scalar(sa.select(Case.status).where(Case.id == case_id)).value
 
@@ -69,10 +57,7 @@ def test_bullying_case_from_report_to_closed(app, session):
     assert "<summary>Afronden</summary>" not in html  # the state does not allow it yet
     assert "<summary>Sluiten</summary>" not in html
 
-    page = teacher.get(f"/cases/{case_id}").get_data(as_text=True)
-    response = teacher.post(f"/cases/{case_id}/acknowledge",
-                            data={"csrf_token": TOKEN.search(page).group(1)},
-                            follow_redirects=True)
+    response = act(teacher, case_id, "acknowledge", follow=True)
     assert "Je hebt deze melding opgepakt." in response.get_data(as_text=True)
     assert status(session, case_id) == "acknowledged"
 
@@ -91,8 +76,7 @@ def test_bullying_case_from_report_to_closed(app, session):
     assert re.search(r'class="note internal".*Ouders zijn gebeld', html)
     assert re.search(r'class="message to-reporter".*we gaan met de klas', html)
 
-    refused = act(teacher, case_id, "close", follow=True).get_data(as_text=True)
-    assert "&#39;Sluiten&#39; kan niet bij een casus met status &#39;in behandeling&#39;" in refused
+    assert not offers(teacher, case_id, "close")  # not while it is in progress
 
     act(teacher, case_id, "resolve", {"outcome": "Gesprek met de klas en de pester."})
     case = session.get(Case, case_id)
@@ -102,8 +86,7 @@ def test_bullying_case_from_report_to_closed(app, session):
     html = teacher.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Controle vastleggen: is het gestopt?" in html
 
-    refused = act(teacher, case_id, "close", follow=True).get_data(as_text=True)
-    assert "Leg eerst de geplande controle vast." in refused
+    assert not offers(teacher, case_id, "close")  # the follow-up check comes first
     act(teacher, case_id, "record_check", {"result": "stopped", "note": "Rustig in de klas."})
     response = act(teacher, case_id, "close", follow=True)
     assert "De melding is gesloten." in response.get_data(as_text=True)
@@ -135,10 +118,9 @@ def test_bullying_case_from_report_to_closed(app, session):
 def test_not_stopped_opens_the_case_again(app, session):
     case_id = new_case(session, "wf-2", "cyberbullying")
     teacher = client_for(app, "leerkracht5")
-    act(teacher, case_id, "start")  # refused: nobody took it on yet
+    assert not offers(teacher, case_id, "start")  # nobody took it on yet
     assert status(session, case_id) == "new"
-    page = teacher.get(f"/cases/{case_id}").get_data(as_text=True)
-    teacher.post(f"/cases/{case_id}/acknowledge", data={"csrf_token": TOKEN.search(page)[1]})
+    act(teacher, case_id, "acknowledge")
     act(teacher, case_id, "resolve", {"outcome": "Besproken."})
     act(teacher, case_id, "record_check", {"result": "not_stopped"})
     assert status(session, case_id) == "reopened"
@@ -148,24 +130,30 @@ def test_not_stopped_opens_the_case_again(app, session):
 def test_refused_actions_say_why(app, session):
     case_id = new_case(session, "wf-3")
     teacher = client_for(app, "leerkracht5")
-    html = act(teacher, case_id, "resolve", {"outcome": "Klaar"}, follow=True).get_data(
-        as_text=True)
-    assert "Pak de melding eerst op (ontvangst bevestigen)." in html
-    assert status(session, case_id) == "new"
+    assert not offers(teacher, case_id, "resolve")  # not before someone took it on
+    # A crafted request (an old tab) meets the reason, and nothing changes.
+    act(teacher, case_id, "acknowledge")
     response = act(teacher, case_id, "note", {"body": ""})
     assert response.status_code == 422
     assert "Schrijf de notitie." in response.get_data(as_text=True)
+    old_tab = teacher.get(f"/cases/{case_id}")
+    act(teacher, case_id, "resolve", {"outcome": "Klaar"})
+    act(teacher, case_id, "record_check", {"result": "stopped"})
+    act(teacher, case_id, "close")
+    html = act(teacher, case_id, "note", {"body": "Nog iets"}, page=old_tab,
+               follow=True).get_data(as_text=True)
+    assert "Iemand anders heeft deze melding intussen gewijzigd." in html
+    assert status(session, case_id) == "closed"
 
 
 def test_stale_form_is_refused_and_the_fresh_page_shown(app, session):
     case_id = new_case(session, "wf-4")
     teacher = client_for(app, "leerkracht5")
-    old_version = VERSION.search(teacher.get(f"/cases/{case_id}").get_data(as_text=True))[1]
+    old_page = teacher.get(f"/cases/{case_id}")  # open in the teacher's browser tab
     colleague = client_for(app, "antipest")  # informed
     assert act(colleague, case_id, "note", {"body": "Ik spreek de klas morgen."}
                ).status_code == 303
-    response = act(teacher, case_id, "note", {"body": "Mijn eigen notitie"},
-                   version=old_version)
+    response = act(teacher, case_id, "note", {"body": "Mijn eigen notitie"}, page=old_page)
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Iemand anders heeft deze melding intussen gewijzigd." in html
@@ -184,6 +172,7 @@ def test_missing_and_foreign_cases_look_the_same(app, session):
         return re.sub(r'name="csrf_token" value="[^"]*"', "", response.get_data(as_text=True))
 
     assert without_token(missing) == without_token(foreign)
+    # No page offers this form to them: what a crafted request would send.
     page = other.get("/cases/").get_data(as_text=True)
     token = TOKEN.search(page)
     data = {"note-csrf_token": token[1] if token else "", "note-version": "1", "note-body": "x"}
@@ -196,8 +185,13 @@ def test_reassign_to_a_person_and_never_to_the_subject(app, session):
     subject = user_id(session, "leerkracht5")
     case_id = new_case(session, "wf-6", about_kind="staff", about_user_id=subject)
     ib = client_for(app, "ib")
-    html = act(ib, case_id, "assign", {"user": subject, "reason": "Zij is de leerkracht"},
-               follow=True).get_data(as_text=True)
+    form = find_form(ib.get(f"/cases/{case_id}").get_data(as_text=True),
+                     page_url=f"/cases/{case_id}", action=f"/cases/{case_id}/assign")
+    offered = next(c.choices for c in form.controls if c.name == "assign-user")
+    assert str(subject) not in offered  # the page never offers the subject
+    html = submit(ib, f"/cases/{case_id}", {"assign-reason": "Zij is de leerkracht"},
+                  action=f"/cases/{case_id}/assign", tampered={"assign-user": str(subject)},
+                  follow_redirects=True).get_data(as_text=True)
     assert "Deze melding gaat over Esra Yilmaz; die kan hem niet krijgen." in html
     response = act(ib, case_id, "assign", {"user": user_id(session, "antipest"),
                                            "reason": "Past beter bij de anti-pestcoördinator",
@@ -220,8 +214,7 @@ def test_refer_link_and_meldcode(app, session):
     ib = client_for(app, "ib")
     html = ib.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Meldcode: de vijf stappen" in html and "Nog niet vastgelegd." in html
-    page = ib.get(f"/cases/{case_id}").get_data(as_text=True)
-    ib.post(f"/cases/{case_id}/acknowledge", data={"csrf_token": TOKEN.search(page)[1]})
+    act(ib, case_id, "acknowledge")
     response = act(ib, case_id, "meldcode/1", {"finding": "Blauwe plekken op de arm.",
                                                "step": "1"}, follow=True)
     html = response.get_data(as_text=True)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_from, login
+from tests.conftest import login, post_form
 from tracker.models import AccessLog, Case, ReporterType, User
 from tracker.security import AccessLogIsAppendOnly
 from tracker.services.reports import ReportInput, submit_report
@@ -83,18 +83,18 @@ def test_the_sealed_page_logs_the_view_and_shows_the_log_to_the_vp(client, sessi
 
 def test_an_action_on_a_sealed_case_lands_back_in_the_sealed_area(client, sealed):
     login(client, "vp")
-    page = client.get(f"/vertrouwelijk/{sealed.id}").get_data(as_text=True)
-    response = client.post(f"/cases/{sealed.id}/acknowledge", data=csrf_from(page))
+    response = post_form(client, f"/cases/{sealed.id}/acknowledge", {},
+                         form_url=f"/vertrouwelijk/{sealed.id}")
     assert response.status_code == 303
     assert response.location.endswith(f"/vertrouwelijk/{sealed.id}")
 
 
 def test_an_ordinary_case_shows_its_access_log_to_the_directie_only(client, ordinary):
     login(client, "leerkracht5")
-    teacher_page = client.get(f"/cases/{ordinary.id}").get_data(as_text=True)
-    assert "Gewone melding" in teacher_page
-    assert "Wie heeft deze melding bekeken" not in teacher_page
-    client.post("/logout", data=csrf_from(teacher_page))
+    teacher_page = client.get(f"/cases/{ordinary.id}")
+    assert "Gewone melding" in teacher_page.get_data(as_text=True)
+    assert "Wie heeft deze melding bekeken" not in teacher_page.get_data(as_text=True)
+    post_form(client, "/logout", {}, form_url=f"/cases/{ordinary.id}", page=teacher_page)
     login(client, "directie")
     page = client.get(f"/cases/{ordinary.id}").get_data(as_text=True)
     assert "Wie heeft deze melding bekeken" in page

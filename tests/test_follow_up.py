@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tests.conftest import csrf_from, post_form
+from tests.forms import filled
 from tracker.db import utcnow
 from tracker.models import Case, CaseEvent, OutboxMail, User
 from tracker.services import receipts
@@ -116,19 +117,18 @@ def test_lookups_are_rate_limited_per_visitor(app, client):
     statuses = [look_up(client, f"ABCD-EFGH-JKMN-PQRS-{i:04d}").status_code for i in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     other = app.test_client()
-    page = other.get("/volgen/").get_data(as_text=True)
-    response = other.post("/volgen/", data=csrf_from(page) | {"code": "x"},
-                          environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    _, target, body = filled(other, "/volgen/", {"code": "x"})
+    response = other.post(target, data=body, environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert response.status_code == 200
 
 
 def test_reply_after_the_page_expired_asks_for_the_code_again(client, session):
     code = parent_report(client)
     look_up(client, code)
-    page = client.get("/volgen/melding").get_data(as_text=True)
+    page = client.get("/volgen/melding")
     with client.session_transaction() as state:
         state.pop("follow_up")
-    response = client.post("/volgen/melding", data=csrf_from(page) | {"body": "Hallo"})
+    response = post_form(client, "/volgen/melding", {"body": "Hallo"}, page=page)
     assert response.headers["Location"].endswith("/volgen/")
     assert "niet verstuurd" in client.get("/volgen/").get_data(as_text=True)
 
@@ -143,8 +143,9 @@ def test_overlong_reply_is_kept_with_a_message(client, session):
 
 def test_a_second_click_on_send_stores_one_reply(client, session):
     look_up(client, parent_report(client))
-    page = client.get("/volgen/melding").get_data(as_text=True)
-    form = csrf_from(page) | {"body": "Dank u, ik bel morgen."}
+    page = client.get("/volgen/melding")
+    _, target, form = filled(client, "/volgen/melding", {"body": "Dank u, ik bel morgen."},
+                             page=page)
     assert client.post("/volgen/melding", data=form).status_code == 303
     assert client.post("/volgen/melding", data=form).status_code == 303  # the second click
     replies = lambda: list(session.scalars(  # noqa: E731
@@ -155,8 +156,8 @@ def test_a_second_click_on_send_stores_one_reply(client, session):
     assert html.count("Dank u, ik bel morgen.") == 1 and "Uw bericht is verstuurd." in html
 
     # Back to the old page, other words typed: that is a new message, never dropped.
-    assert client.post("/volgen/melding", data=form | {"body": "Of toch overmorgen."}
-                       ).status_code == 303
+    assert post_form(client, "/volgen/melding", {"body": "Of toch overmorgen."},
+                     page=page).status_code == 303
     assert replies() == ["Dank u, ik bel morgen.", "Of toch overmorgen."]
     # A fresh page brings a fresh key.
     assert csrf_from(client.get("/volgen/melding").get_data(as_text=True))[

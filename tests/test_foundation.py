@@ -46,11 +46,10 @@ def test_parent_report_reaches_only_the_groups_teacher(app, client, session):
 
 
 def test_second_click_on_submit_stores_one_report(client, session):
-    page = client.get("/melden").get_data(as_text=True)
-    from tests.conftest import csrf_from
+    from tests.forms import filled
 
-    data = csrf_from(page) | {"category": "bullying", "description": "Twee keer geklikt",
-                              "group": "3"}
+    _, _, data = filled(client, "/melden", {"category": "bullying",
+                                            "description": "Twee keer geklikt", "group": "3"})
     first = client.post("/melden", data=data)
     second = client.post("/melden", data=data)
     assert first.status_code == second.status_code == 303
@@ -81,10 +80,10 @@ def test_bad_input_refills_the_form_with_dutch_messages(client, session):
 
 
 def test_stale_csrf_token_keeps_what_was_typed(client, session):
-    client.get("/melden")
-    response = client.post("/melden", data={"csrf_token": "verlopen", "submission_key": "k1",
-                                            "category": "bullying", "group": "5",
-                                            "description": "Belangrijk verhaal"})
+    # The page stood open so long that its token expired.
+    response = post_form(client, "/melden", {"category": "bullying", "group": "5",
+                                             "description": "Belangrijk verhaal"},
+                         tampered={"csrf_token": "verlopen"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Het formulier was verlopen" in html

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token_from, enrol_kiosk, login
+from tests.conftest import enrol_kiosk, login
+from tests.forms import filled, submit
 from tracker.db import utcnow
 from tracker.models import Case, CaseEvent, KioskDevice, Report, User
 from tracker.services import receipts
@@ -16,12 +17,18 @@ from tracker.services.kiosk import COOKIE_NAME, revoke
 CODE_WORDS = re.compile(r'<ol class="picture-code">(.*?)</ol>', re.S)
 
 
+BUTTONS = ("choice", "picture", "reply", "group")
+
+
 def tap(client, url: str, **data):
-    """Open a kiosk screen and tap one of its buttons (a form post with the screen's token)."""
-    page = client.get(url)
-    assert page.status_code == 200, (url, page.status_code)
-    return client.post(url, data={"csrf_token": csrf_token_from(page.get_data(as_text=True)),
-                                  **data})
+    """Open a kiosk screen, fill what the child fills and tap the button with that value."""
+    pressed = next((str(data.pop(k)) for k in BUTTONS if k in data), None)
+    return submit(client, url, data, button=pressed)
+
+
+def rendered(client, url: str, button: str):
+    """What the screen's form sends when its button is tapped (for tapping twice)."""
+    return filled(client, url, button=button)[2]
 
 
 def five_taps(client, *, category="bullying", danger="no", talk="no", text=None):
@@ -147,9 +154,8 @@ def test_double_tap_on_send_makes_one_report_with_one_code(client, session):
     tap(client, "/kiosk/waar", choice="online")
     tap(client, "/kiosk/wie", choice="anonymous")
     tap(client, "/kiosk/gevaar", choice="no")
-    page = client.get("/kiosk/praten")
+    data = rendered(client, "/kiosk/praten", "no")
     cookie = client.get_cookie("session", domain="meldpunt.test").value
-    data = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), "choice": "no"}
     client.post("/kiosk/praten", data=data)
     first = picture_code(client.get("/kiosk/klaar").get_data(as_text=True))
     client.set_cookie("session", cookie, domain="meldpunt.test")  # the second tap's request
@@ -163,7 +169,8 @@ def test_double_tap_on_send_makes_one_report_with_one_code(client, session):
 def test_stale_page_shows_the_same_screen_with_choices_kept(client, session):
     enrol_kiosk(client, session)
     tap(client, "/kiosk/", choice="cyberbullying")
-    response = client.post("/kiosk/waar", data={"csrf_token": "stale", "choice": "online"})
+    # The page was open so long that its token expired.
+    response = submit(client, "/kiosk/waar", button="online", tampered={"csrf_token": "stale"})
     assert response.status_code == 303 and response.headers["Location"].endswith("/kiosk/waar")
     assert tap(client, "/kiosk/waar", choice="online").headers["Location"].endswith("/wie")
 
@@ -223,9 +230,8 @@ def test_switching_language_keeps_the_answer_on_screen(client, session):
 
 
 def test_a_double_tap_on_a_reply_stores_it_once(client, session):
-    html = answer_screen(client, session)
-    key = re.search(r'name="submission_key" value="([^"]+)"', html).group(1)
-    form = {"csrf_token": csrf_token_from(html), "submission_key": key, "reply": "stopped"}
+    answer_screen(client, session)
+    form = rendered(client, "/kiosk/code/melding", "stopped")
     # Both taps leave the tablet before the first answer comes back: same cookie, same form.
     before = client.get_cookie("session", domain="meldpunt.test").value
     assert client.post("/kiosk/code/melding", data=form).status_code == 303

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.conftest import csrf_from, login
+from tests.conftest import login, post_form
 from tracker import create_app
 from tracker.security import CONTENT_SECURITY_POLICY, LAST_SEEN
 
@@ -85,10 +85,8 @@ def test_logout_ends_the_session_on_every_device(app):
     laptop, phone = app.test_client(), app.test_client()
     login(laptop, "leerkracht5")
     login(phone, "leerkracht5")
-    page = laptop.get("/cases/").get_data(as_text=True)
     assert phone.get("/cases/").status_code == 200
-    response = laptop.post("/logout", data=csrf_from(page) or {
-        "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)})
+    response = post_form(laptop, "/logout", {}, form_url="/cases/")
     assert response.status_code == 303
     assert laptop.get("/cases/").status_code == 302
     assert phone.get("/cases/").status_code == 302  # the other device is out too

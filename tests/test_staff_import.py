@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 from admin_support import login_2fa
-from conftest import csrf_from
+from conftest import post_form
 
 from tracker.models import AdminAudit, Group, OutboxMail, User
 from tracker.services import staff_import
@@ -112,19 +112,17 @@ def test_import_cannot_remove_the_last_vp(session):
 def test_preview_then_confirm_through_the_pages(client, session):
     from io import BytesIO
     login_2fa(client, session, "admin")
-    page = client.get("/admin/import/").get_data(as_text=True)
-    assert "werkdagen" in page  # the columns are documented on the page
+    page = client.get("/admin/import/")
+    assert "werkdagen" in page.get_data(as_text=True)  # the columns are documented on the page
     before = count_users(session)
-    response = client.post("/admin/import/", content_type="multipart/form-data",
-                           data=csrf_from(page) | {"file": (BytesIO(GOOD.encode()), "staf.csv")})
+    response = post_form(client, "/admin/import/",
+                         {"file": (BytesIO(GOOD.encode()), "staf.csv")}, page=page)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "4 nieuw" in html
     assert count_users(session) == before  # a preview saves nothing
     assert 'checked id="send_invites"' in html  # invitations are on unless unticked
-    payload = html.split('name="payload" type="hidden" value="')[1].split('"')[0]
-    token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/admin/import/bevestigen",
-                           data={"csrf_token": token, "payload": payload, "send_invites": "y"})
+    response = post_form(client, "/admin/import/bevestigen", {}, form_url="/admin/import/",
+                         page=response)
     assert response.status_code == 303
     assert count_users(session) == before + 4
     invites = session.scalars(sa.select(OutboxMail).where(OutboxMail.template == "invite")).all()
@@ -134,10 +132,8 @@ def test_preview_then_confirm_through_the_pages(client, session):
 def test_bad_file_shows_the_report_and_no_confirm_button(client, session):
     from io import BytesIO
     login_2fa(client, session, "admin")
-    page = client.get("/admin/import/").get_data(as_text=True)
     bad = "naam;email;rollen\nA;a@x.nl;heks\n".encode("cp1252")
-    response = client.post("/admin/import/", content_type="multipart/form-data",
-                           data=csrf_from(page) | {"file": (BytesIO(bad), "staf.csv")})
+    response = post_form(client, "/admin/import/", {"file": (BytesIO(bad), "staf.csv")})
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Onbekende rol" in html
     assert "Bevestigen en opslaan" not in html

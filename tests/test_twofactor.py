@@ -10,7 +10,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_from, login, post_form
+from tests.conftest import login, post_form
 from tracker.demo import DEMO_PASSWORD
 from tracker.models import OutboxMail, User
 from tracker.services import twofactor
@@ -56,10 +56,9 @@ def _via_link(client, session, who: str):
 
 
 def _enrol(client) -> tuple[str, list[str]]:
-    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
-    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
-    done = client.post("/login/tweestaps/instellen",
-                       data=csrf_from(page) | {"code": _code(secret)})
+    page = client.get("/login/tweestaps/instellen")
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page.get_data(as_text=True)).group(1)
+    done = post_form(client, "/login/tweestaps/instellen", {"code": _code(secret)}, page=page)
     assert done.status_code == 200
     codes = re.findall(r"<code>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</code>",
                        done.get_data(as_text=True))
@@ -102,8 +101,7 @@ def test_a_password_alone_never_sets_up_a_second_factor(app, session, who):
 def test_enrolment_shows_recovery_codes_once_and_stores_only_hashes(client, session):
     _not_enrolled(session, "vp")
     _via_link(client, session, "vp")
-    page = client.get("/login/tweestaps/instellen").get_data(as_text=True)
-    wrong = client.post("/login/tweestaps/instellen", data=csrf_from(page) | {"code": "000000"})
+    wrong = post_form(client, "/login/tweestaps/instellen", {"code": "000000"})
     assert wrong.status_code == 422 and "klopt niet" in wrong.get_data(as_text=True)
     assert client.get("/cases/").status_code == 302
     secret, codes = _enrol(client)
@@ -128,11 +126,11 @@ def test_every_later_login_asks_a_fresh_code_never_the_same_twice(app, session):
     assert post_form(second, "/login", {"email": "directie@demo.meldpunt.test",
                                         "password": NEW_PASSWORD}
                      ).location.endswith("/login/tweestaps")
-    page = second.get("/login/tweestaps").get_data(as_text=True)
+    page = second.get("/login/tweestaps")
     used = _code(secret)  # the code used at enrolment (same 30 seconds)
-    refused = second.post("/login/tweestaps", data=csrf_from(page) | {"code": used})
+    refused = post_form(second, "/login/tweestaps", {"code": used}, page=page)
     assert refused.status_code == 422 and "al gebruikt" in refused.get_data(as_text=True)
-    ok = second.post("/login/tweestaps", data=csrf_from(page) | {"code": _code(secret, 1)})
+    ok = post_form(second, "/login/tweestaps", {"code": _code(secret, 1)}, page=page)
     assert ok.status_code == 302 and second.get("/cases/").status_code == 200
 
 
@@ -145,8 +143,7 @@ def test_a_recovery_code_works_once(app, session):
         other = app.test_client()
         post_form(other, "/login", {"email": "bestuur@demo.meldpunt.test",
                                     "password": NEW_PASSWORD})
-        page = other.get("/login/tweestaps").get_data(as_text=True)
-        response = other.post("/login/tweestaps", data=csrf_from(page) | {"code": attempt})
+        response = post_form(other, "/login/tweestaps", {"code": attempt})
         assert response.status_code == expected
     assert len(_user(session, "bestuur").recovery_codes) == 9
 
