@@ -259,3 +259,17 @@ def test_a_school_without_a_vp_can_still_propose_one(client, session):
                          {"roles": ["leerkracht", "vertrouwenspersoon"]}, follow_redirects=True)
     assert "wacht op bevestiging" in response.get_data(as_text=True)
     assert [g.role for g in role_grants.open_grants(session, person)] == ["vertrouwenspersoon"]
+
+
+def test_flask_user_create_with_a_sealed_role_is_audited_and_told(app, session):
+    result = app.test_cli_runner().invoke(args=[
+        "user", "create", "extern@vp.nl", "--name", "Externe VP", "--role",
+        "vertrouwenspersoon", "--password", "een-lang-wachtwoord"])
+    assert result.exit_code == 0, result.output
+    person = session.scalar(sa.select(User).where(User.email == "extern@vp.nl"))
+    actions = session.scalars(sa.select(AdminAudit.action).where(
+        AdminAudit.target == f"user:{person.id}")).all()
+    assert sorted(actions) == ["role.console", "staff.create"]
+    told = session.scalars(sa.select(OutboxMail).where(
+        OutboxMail.key.like(f"role-console:{person.id}:vertrouwenspersoon:%"))).all()
+    assert {m.to.split("@")[0] for m in told} == {"vp", "extern", "bestuur", "bestuur2"}

@@ -117,6 +117,13 @@ def grant_first(session: orm.Session, actor: User | None, now: datetime, user: U
     audit(session, actor, now, "role.first_holder", f"user:{user.id}", None, {"role": role})
 
 
+def granted_from_console(session: orm.Session, user: User, now: datetime) -> None:
+    """Audit and tell the sealed and legal roles `flask user create` gave (server access)."""
+    for role in sorted(r for r in user.role_keys if needs_confirmation(r)):
+        audit(session, None, now, "role.console", f"user:{user.id}", None, {"role": role})
+        _tell(session, role, CONFIRMED, now, f"role-console:{user.id}:{role}:{now.isoformat()}")
+
+
 def removed(session: orm.Session, user: User, role: str, now: datetime) -> None:
     """Tell the holders that a sealed or legal role was taken from someone (content-free)."""
     _tell(session, role, "removed", now, f"role-removed:{user.id}:{role}:{now.isoformat()}")
