@@ -81,3 +81,40 @@ def test_a_second_setup_is_refused(empty):
     assert other.post("/setup", data=fields).status_code in (302, 400)
     with orm.Session(db.engine) as s:
         assert s.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_setup_names_the_first_vp_bestuur_and_fg_who_get_their_roles_at_once(empty):
+    from conftest import post_form
+
+    from tracker.models import OutboxMail
+
+    app, db = empty
+    token = _token(app)
+    client = app.test_client()
+    fields = {"token": token, "school_name": "OBS De Linde", "name": "Ada Admin",
+              "email": "ada@linde.nl", "password": "lang-genoeg-wachtwoord",
+              "confirm": "lang-genoeg-wachtwoord", "directie": True,
+              "vp_name": "Vera Vertrouwd", "vp_email": "ada@linde.nl",
+              "bestuur_name": "Bert Bestuur", "bestuur_email": "bert@stichting.nl",
+              "fg_name": "Bert Bestuur", "fg_email": "Bert@stichting.nl"}
+    # The one who sets up is never a first holder: two people, from the start.
+    refused = post_form(client, "/setup", fields)
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "iemand anders in dan uzelf" in page and 'value="Bert Bestuur"' in page
+    # Half a holder (a name without an address) is asked to be completed.
+    half = post_form(client, "/setup", fields | {"vp_email": ""})
+    assert half.status_code == 422 and "Vul ook het e-mailadres in." in half.get_data(
+        as_text=True)
+    done = post_form(client, "/setup", fields | {"vp_email": "vera@linde.nl"})
+    assert done.status_code == 303
+    with orm.Session(db.engine) as s:
+        roles = {u.email: u.role_keys for u in s.scalars(sa.select(User))}
+        assert roles == {"ada@linde.nl": {"admin", "directie"},
+                         "vera@linde.nl": {"vertrouwenspersoon"},
+                         "bert@stichting.nl": {"bestuur", "fg"}}
+        granted = s.scalars(sa.select(AdminAudit).where(
+            AdminAudit.action == "role.first_holder")).all()
+        assert sorted(a.after["role"] for a in granted) == ["bestuur", "fg", "vertrouwenspersoon"]
+        invited = s.scalars(sa.select(OutboxMail.to).where(OutboxMail.template == "invite")).all()
+        assert sorted(invited) == ["bert@stichting.nl", "vera@linde.nl"]

@@ -91,6 +91,10 @@ EXPECT: dict[str, Rule] = {
         "admin_staff.index", "admin_staff.new", "admin_staff.create", "admin_staff.edit",
         "admin_staff.update", "admin_staff.invite", "admin_staff.deactivate",
         "admin_staff.deactivate_post", "admin_staff.reactivate")},
+    # Proposals for sealed and legal roles (issue 11.3): admins read, holders decide.
+    "admin_grants.index": Rule("roles", frozenset({"admin", "directie", "vp", "bestuur", "fg"})),
+    **{f"admin_grants.{name}": Rule("roles", frozenset({"vp", "bestuur", "fg"}))
+       for name in ("confirm", "decline")},
     # Retention (issue 16): the FG; legal holds also the directie; /privacy for everyone.
     "privacy.statement": PUBLIC,
     **{f"retention.{name}": Rule("roles", frozenset({"fg"})) for name in (
@@ -106,7 +110,7 @@ MISSING = 987654
 VALUES = {"user_id": MISSING, "group_id": MISSING, "device_id": MISSING, "rule_id": MISSING,
           "token": "made-up-token-0000", "lang": "en", "day": "2026-12-25",
           "filename": "css/app.css", "step": 1, "action": "note", "key": "bullying",
-          "hold_id": MISSING}
+          "hold_id": MISSING, "grant_id": MISSING}
 # Walked last: they end the visitor's session.
 LAST = ("auth.logout",)
 

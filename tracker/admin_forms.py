@@ -54,6 +54,11 @@ def _email():
             Regexp(EMAIL_SHAPE, message=_l("Dit e-mailadres klopt niet.")), Length(max=254)]
 
 
+def _optional_email():
+    return [Optional(), Regexp(EMAIL_SHAPE, message=_l("Dit e-mailadres klopt niet.")),
+            Length(max=254)]
+
+
 def _new_password():
     return [DataRequired(_l("Kies een wachtwoord.")),
             Length(min=MIN_PASSWORD, max=200,
@@ -122,6 +127,32 @@ class SetupForm(FlaskForm):
         EqualTo("password", _l("De twee wachtwoorden zijn niet gelijk."))],
         render_kw={"autocomplete": "new-password"})
     directie = BooleanField(_l("Ik ben ook directie"))
+    # The school's first holders of the roles that take two people (issue 11.3): optional.
+    vp_name = StringField(_l("Naam vertrouwenspersoon"), validators=[Optional(), Length(max=120)])
+    vp_email = EmailField(_l("E-mail vertrouwenspersoon"), validators=_optional_email())
+    bestuur_name = StringField(_l("Naam bestuurslid"), validators=[Optional(), Length(max=120)])
+    bestuur_email = EmailField(_l("E-mail bestuurslid"), validators=_optional_email())
+    fg_name = StringField(_l("Naam FG"), validators=[Optional(), Length(max=120)])
+    fg_email = EmailField(_l("E-mail FG"), validators=_optional_email())
+
+    HOLDERS = (("vertrouwenspersoon", "vp"), ("bestuur", "bestuur"), ("fg", "fg"))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for _role, prefix in self.HOLDERS:
+            name, email = self[f"{prefix}_name"], self[f"{prefix}_email"]
+            if (name.data or "").strip() and not (email.data or "").strip():
+                email.errors = [*email.errors, _l("Vul ook het e-mailadres in.")]
+                ok = False
+            elif (email.data or "").strip() and not (name.data or "").strip():
+                name.errors = [*name.errors, _l("Vul ook de naam in.")]
+                ok = False
+        return ok
+
+    def first_holders(self) -> dict[str, tuple[str, str]]:
+        """Return {role: (name, email)} for each first holder filled in."""
+        return {role: (self[f"{prefix}_name"].data.strip(), self[f"{prefix}_email"].data.strip())
+                for role, prefix in self.HOLDERS if (self[f"{prefix}_email"].data or "").strip()}
 
 
 class KioskForm(FlaskForm):

@@ -16,7 +16,8 @@ from tracker import migrate
 from tracker.auth import hash_password
 from tracker.db import get_session, utcnow
 from tracker.models import Role, User, UserRole
-from tracker.services import twofactor
+from tracker.services import role_grants, twofactor
+from tracker.services.admin import audit, snapshot
 from tracker.services.user_tokens import send_link
 
 
@@ -108,6 +109,10 @@ def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
                 roles=[UserRole(role=Role(r)) for r in dict.fromkeys(roles)])
     session.add(user)
     session.flush()
+    now = utcnow()
+    audit(session, None, now, "staff.create", f"user:{user.id}", None, snapshot(user))
+    # Server access stands in for the second person; the holders are still told (issue 11.3).
+    role_grants.granted_from_console(session, user, now)
     click.echo(f"Created {email} ({', '.join(roles)}).")
     if twofactor.required_for(user):
         # Two-factor login is set up only through a link from the mailbox (issue 11.5).

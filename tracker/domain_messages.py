@@ -100,6 +100,16 @@ FIXED = (
     N_("Alleen de vertrouwenspersoon ziet deze melding."),
     N_("Er is niemand met deze rol beschikbaar; de beheerder moet dit oplossen."),
     N_("Er is geen vertrouwenspersoon beschikbaar; stel een (externe) vertrouwenspersoon in."),
+    # tracker/domain/grants.py, services/role_grants.py, services/first_run.py (issue 11.3)
+    N_("Alleen een beheerder stelt deze rol voor."),
+    N_("Over dit voorstel is al beslist."),
+    N_("Over een rol voor uzelf beslist u niet: dat doet een ander."),
+    N_("U heeft dit zelf voorgesteld: een tweede persoon beslist."),
+    N_("Alleen een huidige houder van deze rol of een bestuurslid beslist over dit voorstel."),
+    N_("Er is iemand in de school die dit voorstel kan bevestigen: een huidige houder van de "
+       "rol of een bestuurslid. Die beslist."),
+    N_("Vul bij vertrouwenspersoon, bestuurslid en FG iemand anders in dan uzelf: deze rollen "
+       "vragen twee mensen."),
     # tracker/domain/retention.py, services/retention.py, services/subject_access.py
     N_("Een bewaartermijn van minder dan één dag kan niet: dan verdwijnt een melding bij het "
        "sluiten."),

@@ -458,6 +458,31 @@ class AdminAudit(Base):
     actor: Mapped[User | None] = relationship(lazy="joined")
 
 
+class RoleGrant(Base):
+    """A proposal to give someone a sealed or legal role (issue 11.3).
+
+    It grants nothing until a second person confirms it (tracker.domain.grants); the decision
+    is kept, so the log shows who proposed and who confirmed or declined.
+    """
+
+    __tablename__ = "role_grant"
+    __table_args__ = (sa.Index("ix_role_grant_status_user_id", "status", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(10), default="open")  # |confirmed|declined
+    proposed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id],
+                                                    lazy="joined")
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+
+
 class Setting(Base):
     __tablename__ = "setting"
 

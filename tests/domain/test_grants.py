@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.domain.grants import Proposal, may_confirm, may_propose, needs_confirmation
+from tracker.domain.grants import (
+    Proposal,
+    may_confirm,
+    may_propose,
+    needs_confirmation,
+    refusal,
+    someone_may_confirm,
+)
 
 VP, BESTUUR, FG, ADMIN, DIRECTIE = "vertrouwenspersoon", "bestuur", "fg", "admin", "directie"
 PERSON, PROPOSER, OTHER = 1, 2, 3
@@ -55,3 +62,29 @@ def test_only_an_admin_proposes(roles, expected):
 def test_who_may_confirm(role, confirmer, roles, proposer, expected):
     proposal = Proposal(role=role, person_id=PERSON, proposer_id=proposer)
     assert may_confirm(confirmer, frozenset(roles), proposal) is expected
+
+
+@pytest.mark.parametrize(("role", "people", "expected"), [
+    # A new school: only the admin who proposed and the person it is for.
+    (VP, [(PROPOSER, {ADMIN, DIRECTIE}), (PERSON, {"leerkracht"})], False),
+    # The person it is for being bestuur does not count, nor does an FG for a VP grant.
+    (VP, [(PERSON, {BESTUUR}), (OTHER, {FG})], False),
+    (VP, [(OTHER, {VP})], True),
+    (FG, [(OTHER, {BESTUUR})], True),
+    (BESTUUR, [], False),
+])
+def test_whether_anyone_in_the_school_may_confirm(role, people, expected):
+    proposal = Proposal(role=role, person_id=PERSON, proposer_id=PROPOSER)
+    assert someone_may_confirm(proposal, [(i, frozenset(r)) for i, r in people]) is expected
+
+
+@pytest.mark.parametrize(("confirmer", "roles", "expected"), [
+    (PERSON, {VP, BESTUUR}, "voor uzelf"),
+    (PROPOSER, {VP, ADMIN}, "zelf voorgesteld"),
+    (OTHER, {ADMIN, DIRECTIE}, "houder van deze rol of een bestuurslid"),
+    (OTHER, {VP}, None),
+])
+def test_a_refusal_says_why(confirmer, roles, expected):
+    proposal = Proposal(role=VP, person_id=PERSON, proposer_id=PROPOSER)
+    found = refusal(confirmer, frozenset(roles), proposal)
+    assert found is None if expected is None else expected in found

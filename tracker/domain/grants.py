@@ -7,6 +7,7 @@ never the proposer. Until then the grant gives no rights.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.domain.roles import Role
@@ -45,3 +46,25 @@ def may_confirm(confirmer_id: int, confirmer_roles: frozenset[str],
     if confirmer_id in (proposal.person_id, proposal.proposer_id):
         return False
     return proposal.role in confirmer_roles or Role.BESTUUR.value in confirmer_roles
+
+
+def someone_may_confirm(proposal: Proposal,
+                        people: Iterable[tuple[int, frozenset[str]]]) -> bool:
+    """Return whether any of these people (id, roles) may confirm the proposal.
+
+    When nobody may (a new school without a holder or a bestuur member), only someone with
+    access to the server confirms it, from the console (`flask role-grant confirm`).
+    """
+    return any(may_confirm(person_id, roles, proposal) for person_id, roles in people)
+
+
+def refusal(confirmer_id: int, confirmer_roles: frozenset[str], proposal: Proposal) -> str | None:
+    """Return why this person may not decide on the proposal (Dutch), or None when they may."""
+    if confirmer_id == proposal.person_id:
+        return "Over een rol voor uzelf beslist u niet: dat doet een ander."
+    if confirmer_id == proposal.proposer_id:
+        return "U heeft dit zelf voorgesteld: een tweede persoon beslist."
+    if not may_confirm(confirmer_id, confirmer_roles, proposal):
+        return ("Alleen een huidige houder van deze rol of een bestuurslid beslist over dit "
+                "voorstel.")
+    return None

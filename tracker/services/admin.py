@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker import school
+from tracker.domain.grants import needs_confirmation
 from tracker.models import (
     AdminAudit,
     Case,
@@ -104,14 +105,25 @@ def find_user(session: orm.Session, email: str) -> User | None:
     return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
 
 
-def check_guarded_roles(session: orm.Session) -> None:
-    """Refuse a state without an active admin or vertrouwenspersoon (call after changes)."""
+def held_guarded_roles(session: orm.Session) -> set[str]:
+    """Return the guarded roles that have an active holder now (before a change)."""
+    return {role for role in GUARDED_ROLES if _active_holders(session, role)}
+
+
+def _active_holders(session: orm.Session, role: str) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(User).join(UserRole)
+                          .where(UserRole.role == role, User.active.is_(True)))
+
+
+def check_guarded_roles(session: orm.Session, roles: Iterable[str] = GUARDED_ROLES) -> None:
+    """Refuse a state without an active admin or vertrouwenspersoon (call after changes).
+
+    Pass the guarded roles the change could have emptied: a school whose vertrouwenspersoon
+    is still a proposal (tracker/services/role_grants.py) can go on editing its staff.
+    """
     session.flush()
-    for role in GUARDED_ROLES:
-        count = session.scalar(
-            sa.select(sa.func.count()).select_from(User).join(UserRole)
-            .where(UserRole.role == role, User.active.is_(True)))
-        if not count:
+    for role in roles:
+        if not _active_holders(session, role):
             label = "beheerder" if role == Role.ADMIN else "vertrouwenspersoon"
             raise AdminError(f"Dit kan niet: dan is er geen enkele actieve {label} meer. "
                              f"Geef eerst iemand anders de rol {label}.")
@@ -127,10 +139,12 @@ def create_staff(session: orm.Session, actor: User | None, now: datetime, *, nam
     role_list = _valid_roles(roles)
     user = User(email=email, name=name.strip(), password_hash=None, active=True,
                 workdays=normalize_workdays(workdays), language=language, created_at=now,
-                roles=[UserRole(role=Role(r)) for r in role_list])
+                roles=[UserRole(role=Role(r)) for r in role_list if not needs_confirmation(r)])
     session.add(user)
     session.flush()
     audit(session, actor, now, "staff.create", f"user:{user.id}", None, snapshot(user))
+    _two_person_roles(session, actor, now, user,
+                      proposed=[r for r in role_list if needs_confirmation(r)])
     return user
 
 
@@ -143,18 +157,41 @@ def update_staff(session: orm.Session, actor: User | None, now: datetime, user: 
         user.name = name.strip()
     if workdays is not None:
         user.workdays = normalize_workdays(workdays)
+    proposed: list[str] = []
+    removed: list[str] = []
     if roles is not None:
         wanted = set(_valid_roles(roles))
         for row in list(user.roles):
             if row.role.value not in wanted:
-                user.roles.remove(row)
+                user.roles.remove(row)  # removing a role is safe: at once, and told below
+                removed.append(row.role.value)
         have = user.role_keys
         for role in sorted(wanted - have):
-            user.roles.append(UserRole(role=Role(role)))
+            if needs_confirmation(role):
+                proposed.append(role)  # a second person confirms it (issue 11.3)
+            else:
+                user.roles.append(UserRole(role=Role(role)))
     if check:  # an import checks once, after all its lines
-        check_guarded_roles(session)
+        check_guarded_roles(session, set(removed) & set(GUARDED_ROLES))
     audit(session, actor, now, "staff.update", f"user:{user.id}", before, snapshot(user))
+    _two_person_roles(session, actor, now, user, proposed=proposed,
+                      taken=[role for role in removed if needs_confirmation(role)])
     return user
+
+
+def _two_person_roles(session: orm.Session, actor: User | None, now: datetime, user: User, *,
+                      proposed: Iterable[str], taken: Iterable[str] = ()) -> None:
+    # Vertrouwenspersoon, bestuur and FG are never given by one person: a tick proposes them.
+    # Taking one away is safe and happens at once, but their holders are told.
+    proposed, taken = list(proposed), list(taken)
+    if not proposed and not taken:
+        return
+    from tracker.services import role_grants  # it audits through this module: a cycle
+
+    for role in proposed:
+        role_grants.propose(session, actor, now, user, role)
+    for role in taken:
+        role_grants.removed(session, user, role, now)
 
 
 def _valid_roles(roles: Iterable[str]) -> list[str]:
@@ -188,7 +225,7 @@ def deactivate_staff(session: orm.Session, actor: User | None, now: datetime, us
     user.session_epoch += 1  # ends their sessions everywhere
     for group in session.scalars(sa.select(Group).where(Group.teachers.any(User.id == user.id))):
         group.teachers.remove(user)
-    check_guarded_roles(session)
+    check_guarded_roles(session, user.role_keys & set(GUARDED_ROLES))
     after = snapshot(user) | {"cases_to": successor.id if successor else None,
                               "cases_moved": [c.id for c in cases]}
     audit(session, actor, now, "staff.deactivate", f"user:{user.id}", before, after)

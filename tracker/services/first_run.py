@@ -11,7 +11,8 @@ from sqlalchemy import orm
 
 from tracker.auth import hash_password
 from tracker.models import Role, Setting, User, UserRole
-from tracker.services.admin import AdminError, audit, find_user, set_setting
+from tracker.services.admin import AdminError, audit, find_user, set_setting, snapshot
+from tracker.services.role_grants import grant_first
 from tracker.services.user_tokens import MIN_PASSWORD, token_hash
 
 SETUP_KEY = "setup_token"
@@ -72,3 +73,28 @@ def create_first_admin(session: orm.Session, now: datetime, *, token: str, schoo
     if school_name.strip():
         set_setting(session, user, now, "school_name", school_name.strip())
     return user
+
+
+def set_first_holders(session: orm.Session, admin: User, now: datetime,
+                      holders: dict[str, tuple[str, str]]) -> list[User]:
+    """Give the school's first vertrouwenspersoon, bestuur member and FG their roles directly.
+
+    Only here, while setting up: later these roles take two people (tracker/domain/grants.py).
+    The one who sets up is never a first holder. Return the new accounts, to be invited.
+    """
+    people: dict[str, User] = {}
+    for role, (name, email) in holders.items():
+        email = email.strip().lower()
+        if email == admin.email:
+            raise AdminError("Vul bij vertrouwenspersoon, bestuurslid en FG iemand anders in "
+                             "dan uzelf: deze rollen vragen twee mensen.")
+        user = people.get(email)
+        if user is None:
+            user = User(email=email, name=name.strip(), password_hash=None, workdays="12345",
+                        created_at=now)
+            session.add(user)
+            session.flush()
+            audit(session, admin, now, "staff.create", f"user:{user.id}", None, snapshot(user))
+            people[email] = user
+        grant_first(session, admin, now, user, role)
+    return list(people.values())

@@ -22,6 +22,7 @@ from tracker.services.admin import (
     AdminError,
     check_guarded_roles,
     create_staff,
+    held_guarded_roles,
     save_group,
     update_staff,
 )
@@ -259,6 +260,7 @@ def apply(session: orm.Session, actor: User | None, now: datetime, data: bytes) 
         raise AdminError("Het bestand bevat fouten; er is niets opgeslagen.")
     created: list[User] = []
     users: dict[str, User] = {}
+    held = held_guarded_roles(session)
     for line in preview.lines:
         if line.action == "new":
             user = create_staff(session, actor, now, name=line.name, email=line.email,
@@ -271,7 +273,7 @@ def apply(session: orm.Session, actor: User | None, now: datetime, data: bytes) 
                              workdays=line.workdays, check=False)
         users[line.email] = user
     _apply_groups(session, actor, now, preview, users)
-    check_guarded_roles(session)
+    check_guarded_roles(session, held)
     return preview, created
 
 

@@ -13,6 +13,7 @@ from tracker.forms import ButtonForm
 from tracker.labels import ROLE
 from tracker.models import User
 from tracker.services import admin as admin_service
+from tracker.services import role_grants
 from tracker.services.user_tokens import send_link
 from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
@@ -33,6 +34,28 @@ def _staff_form(**kwargs) -> StaffForm:
     return form
 
 
+def waiting_for(role: str) -> str:
+    """Return what a proposal for this role waits for, in the user's language."""
+    if role == "bestuur":
+        return _("Voorstel: wacht op bevestiging door een ander bestuurslid.")
+    if role == "fg":
+        return _("Voorstel: wacht op bevestiging door een huidige FG of een bestuurslid.")
+    return _("Voorstel: wacht op bevestiging door een huidige vertrouwenspersoon of een "
+             "bestuurslid.")
+
+
+def _form_page(form: StaffForm, person: User | None, status: int = 200):
+    pending = role_grants.open_grants(get_session(), person) if person else []
+    return render_template("admin/staff_form.html", form=form, person=person, pending=pending,
+                           waiting_for=waiting_for), status
+
+
+def _flash_pending(person: User) -> None:
+    # A tick on vertrouwenspersoon, bestuur or FG proposed the role; it is not given yet.
+    for grant in role_grants.open_grants(get_session(), person):
+        flash(f"{ROLE[grant.role]} ({person.name}): {waiting_for(grant.role)}", "info")
+
+
 @bp.get("/")
 @admin_required
 def index():
@@ -43,8 +66,7 @@ def index():
 @bp.get("/nieuw")
 @admin_required
 def new():
-    return render_template("admin/staff_form.html", form=_staff_form(workdays=list("12345")),
-                           person=None)
+    return _form_page(_staff_form(workdays=list("12345")), None)
 
 
 @bp.post("/nieuw")
@@ -60,8 +82,9 @@ def create():
             send_link(db, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
             db.commit()
             flash(_("%(name)s is uitgenodigd per e-mail.", name=user.name), "success")
+            _flash_pending(user)
             return redirect(url_for("admin_staff.index"), code=303)
-    return render_template("admin/staff_form.html", form=form, person=None), 422
+    return _form_page(form, None, 422)
 
 
 @bp.get("/<int:user_id>")
@@ -70,7 +93,7 @@ def edit(user_id: int):
     person = _user_or_404(user_id)
     form = _staff_form(name=person.name, email=person.email, roles=sorted(person.role_keys),
                        workdays=list(person.workdays))
-    return render_template("admin/staff_form.html", form=form, person=person)
+    return _form_page(form, person)
 
 
 @bp.post("/<int:user_id>")
@@ -87,8 +110,9 @@ def update(user_id: int):
                                        workdays="".join(form.workdays.data))
             db.commit()
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=person.name), "success")
+            _flash_pending(person)
             return redirect(url_for("admin_staff.index"), code=303)
-    return render_template("admin/staff_form.html", form=form, person=person), 422
+    return _form_page(form, person, 422)
 
 
 @bp.post("/<int:user_id>/uitnodiging")

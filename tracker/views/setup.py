@@ -29,8 +29,10 @@ from tracker.services.first_run import (
     create_first_admin,
     has_users,
     new_setup_token,
+    set_first_holders,
     setup_token_valid,
 )
+from tracker.services.user_tokens import send_link
 from tracker.views import no_store
 
 bp = Blueprint("setup", __name__)
@@ -87,6 +89,8 @@ def submit():
                 db, utcnow(), token=form.token.data, school_name=form.school_name.data,
                 name=form.name.data, email=form.email.data, password=form.password.data,
                 directie=form.directie.data)
+            for holder in set_first_holders(db, user, utcnow(), form.first_holders()):
+                send_link(db, holder, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
             db.commit()
         except AdminError as refused:
             db.rollback()
