@@ -105,8 +105,8 @@ def test_the_cli_with_no_cases_says_null_not_zero(app):
 
 
 @pytest.mark.parametrize(("args", "words"), [
-    (["--from", "2030-13-01", "--to", "2030-12-31"], "Van '2030-13-01' is geen datum"),
-    (["--from", "2030-09-01", "--to", "gisteren"], "Tot en met 'gisteren' is geen datum"),
+    (["--from", "2030-13-01", "--to", "2030-12-31"], "De begindatum '2030-13-01' is geen datum"),
+    (["--from", "2030-09-01", "--to", "gisteren"], "De einddatum 'gisteren' is geen datum"),
     (["--from", "2030-09-02", "--to", "2030-09-01"], "vóór de begindatum"),
     (["--from", "2020-01-01", "--to", "2030-01-01"], "hoogstens 5 jaar"),
 ])

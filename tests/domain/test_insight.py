@@ -34,9 +34,9 @@ def test_a_period_holds_its_days(start, end, days):
 @pytest.mark.parametrize(("start", "end", "words"), [
     ("2026-09-02", "2026-09-01", "vóór de begindatum"),
     ("2020-08-01", "2025-08-01", "hoogstens 5 jaar"),
-    ("2026-13-01", "2026-12-01", "Van '2026-13-01' is geen datum"),
-    ("", "2026-12-01", "Van '' is geen datum"),
-    ("2026-09-01", "morgen", "Tot en met 'morgen' is geen datum"),
+    ("2026-13-01", "2026-12-01", "De begindatum '2026-13-01' is geen datum"),
+    ("", "2026-12-01", "De begindatum '' is geen datum"),
+    ("2026-09-01", "morgen", "De einddatum 'morgen' is geen datum"),
 ])
 def test_a_bad_period_is_refused_in_words(start, end, words):
     with pytest.raises(PeriodError, match=words):

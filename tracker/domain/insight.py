@@ -20,6 +20,7 @@ DEFAULT_THRESHOLD = 5
 # schools, the Inspectie and DUO all count from 1 August).
 YEAR_START_MONTH = 8
 _SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class PeriodError(ValueError):
@@ -74,26 +75,30 @@ def checked_period(start: date, end: date) -> Period:
     return Period(start, end)
 
 
-def parse_day(text: str | None, name: str) -> date:
-    """Return the date written as YYYY-MM-DD, or raise PeriodError naming the field."""
+def parse_day(text: str | None, which: str) -> date:
+    """Return the date written as YYYY-MM-DD, or raise PeriodError naming which end it is
+    ('begindatum' or 'einddatum')."""
+    text = (text or "").strip()
     try:
-        return date.fromisoformat((text or "").strip())
+        if _DAY.match(text):
+            return date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(f"{name} '{text or ''}' is geen datum (schrijf JJJJ-MM-DD, bijv. "
-                          "2026-08-01).") from None
+        pass
+    raise PeriodError(f"De {which} '{text[:40]}' is geen datum: schrijf JJJJ-MM-DD, "
+                      "bijvoorbeeld 2026-08-01.")
 
 
 def parse_period(start: str | None, end: str | None) -> Period:
     """Return the period between two YYYY-MM-DD texts, or raise PeriodError."""
-    return checked_period(parse_day(start, "Van"), parse_day(end, "Tot en met"))
+    return checked_period(parse_day(start, "begindatum"), parse_day(end, "einddatum"))
 
 
 def school_year(label: str | None) -> Period:
     """Return the period of a school year written '2026-2027', or raise PeriodError."""
     match = _SCHOOL_YEAR.match((label or "").strip())
     if not match or int(match[2]) != int(match[1]) + 1 or not 2000 <= int(match[1]) < 2100:
-        raise PeriodError(f"Schooljaar '{label or ''}' bestaat niet: schrijf bijvoorbeeld "
-                          "2026-2027.")
+        raise PeriodError(f"Schooljaar '{(label or '').strip()[:40]}' bestaat niet: schrijf "
+                          "bijvoorbeeld 2026-2027.")
     first = int(match[1])
     return Period(date(first, YEAR_START_MONTH, 1), date(first + 1, YEAR_START_MONTH - 1, 31))
 
