@@ -29,7 +29,7 @@ def test_every_figure_of_the_period_for_the_directie(seeded, session):
     assert f.by_channel == {"web": 4, "kiosk": 1, "staff": 1}
     assert f.by_reporter_type == {"parent": 4, "child": 1, "staff": 1}
     assert f.by_group == {5: 4, 3: 1, None: 1}
-    assert f.by_location == {"playground": 1, "classroom": 1, None: 4}
+    assert f.by_location == {"school": 1, "online": 1, None: 4}
     assert (f.ack_in_time, f.ack_judged) == (4, 6)
     assert (f.to_acknowledge.n, f.to_acknowledge.median, f.to_acknowledge.p90) == (5, 3, 45.6)
     assert (f.to_close.n, f.to_close.median, f.to_close.p90) == (1, 48, 48)
