@@ -128,6 +128,8 @@ FIXED = (
     N_("Vul een e-mailadres of een naam in."),
     N_("Zoek op een naam van minstens drie tekens."),
     N_("Onbekend soort verzoek."),
+    # tracker/domain/insight.py
+    N_("De einddatum ligt vóór de begindatum: kies een periode van minstens één dag."),
 )
 
 # Sentences with values. %(x)d matches a number; %(x)s any text. Values named in
@@ -153,6 +155,10 @@ PATTERNS = (
        "verderop in de escalatie is niemand. Geef eerst iemand die rol, of kies een andere rol."),
     N_("De termijn voor %(action)s ('%(value)s') begrijpen we niet. Gebruik bijvoorbeeld 1d, "
        "same_day, 4h, 7cd of 3m."),
+    N_("De begindatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2026-08-01."),
+    N_("De einddatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2026-08-01."),
+    N_("Kies een periode van hoogstens %(n)d jaar."),
+    N_("Schooljaar '%(value)s' bestaat niet: schrijf bijvoorbeeld 2026-2027."),
 )
 
 # Words that appear inside PATTERNS: the state machine's state and action words

@@ -1,0 +1,240 @@
+"""Insight (issue 14): a period's figures, counted by the database.
+
+Every figure is an SQL aggregate over the cases opened in the period that the scope lets the
+viewer see (`tracker.access.visible_clause` / `sealed_clause`); nothing loops over cases in
+Python. Percentiles read the one or two rows at the positions `domain.insight.rank_positions`
+names, so they agree with `domain.insight.percentile` by construction (tests check both).
+
+A case is opened by exactly one report (tracker/services/reports.py), so "reports" counts
+cases opened in the period and the report row gives the channel, reporter type and place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from tracker.domain.insight import Period, fraction, months, rank_positions
+from tracker.models import Case, CaseEvent, Group, MeldcodeStep, Report
+
+HEARD_BACK_EVENT = "message_to_reporter"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the overview narrows to; None means all."""
+
+    category: str | None = None
+    group: int | None = None  # the groep's number
+    channel: str | None = None
+    reporter_type: str | None = None
+
+    @property
+    def any(self) -> bool:
+        return any(v is not None for v in (self.category, self.group, self.channel,
+                                           self.reporter_type))
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Median and 90th percentile of a duration in hours, over `n` cases."""
+
+    n: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass
+class Figures:
+    """One period's figures for one viewer's scope."""
+
+    period: Period
+    reports: int
+    by_month: list[tuple[date, int]]
+    by_category: dict[str, int]
+    by_channel: dict[str, int]
+    by_reporter_type: dict[str, int]
+    by_group: dict[int | None, int]
+    by_location: dict[str | None, int]
+    ack_judged: int  # cases whose acknowledgement deadline is decided (met or passed)
+    ack_in_time: int
+    to_acknowledge: Spread
+    to_close: Spread
+    escalated: int
+    referrals: dict[str, int]
+    meldcode_cases: int
+    meldcode_steps: dict[int, int]  # furthest step reached -> cases (0 = none recorded yet)
+    legal_routes: dict[str, int]
+    checks_recorded: int
+    checks_stopped: int
+    reachable: int  # cases with a receipt code or a reporter's e-mail address
+    heard_back: int
+    receipts: int
+    to_first_message: Spread
+    year_before: int | None = None
+    year_before_by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def acknowledged_in_time(self) -> float | None:
+        return fraction(self.ack_in_time, self.ack_judged)
+
+    @property
+    def reporter_heard_back(self) -> float | None:
+        return fraction(self.heard_back, self.reachable)
+
+
+def hours_between(session: orm.Session, later, earlier) -> sa.ColumnElement[float]:
+    """Return the SQL for (later - earlier) in hours on this session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.extract("epoch", later - earlier) / 3600.0
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 24.0
+
+
+def grouped(session: orm.Session, stmt: sa.Select) -> dict:
+    """Return {k: rows} for the column `k` of stmt's rows.
+
+    Grouped in an outer query: PostgreSQL sees an expression with bound parameters (a CASE,
+    a JSON path) in SELECT and GROUP BY as two different expressions.
+    """
+    sub = stmt.subquery()
+    rows = session.execute(sa.select(sub.c.k, sa.func.count()).group_by(sub.c.k))
+    return {key: n for key, n in rows}
+
+
+class _Query:
+    """The period's cases in one scope, with filters, as reusable SQL pieces."""
+
+    def __init__(self, session: orm.Session, period: Period, scope: sa.ColumnElement[bool],
+                 filters: Filters) -> None:
+        self.session, self.period = session, period
+        lo, hi = period.utc_bounds()
+        where = [Case.created_at >= lo, Case.created_at < hi, scope]
+        if filters.category is not None:
+            where.append(Case.category == filters.category)
+        if filters.group is not None:
+            where.append(Case.group_id.in_(
+                sa.select(Group.id).where(Group.number == filters.group)))
+        if filters.channel is not None:
+            where.append(Report.channel == filters.channel)
+        if filters.reporter_type is not None:
+            where.append(Report.reporter_type == filters.reporter_type)
+        self.where = sa.and_(*where)
+
+    def select(self, *columns) -> sa.Select:
+        return sa.select(*columns).select_from(Case).join(Report, Report.case_id == Case.id) \
+            .where(self.where)
+
+    def count(self, *extra: sa.ColumnElement[bool]) -> int:
+        return self.session.scalar(self.select(sa.func.count(Case.id)).where(*extra)) or 0
+
+    def counts_by(self, column, *extra: sa.ColumnElement[bool]) -> dict:
+        return grouped(self.session, self.select(column.label("k")).where(*extra))
+
+    def ids(self) -> sa.Select:
+        return self.select(Case.id)
+
+    def spread(self, hours: sa.ColumnElement[float], *extra: sa.ColumnElement[bool]) -> Spread:
+        """Median and 90th percentile of `hours` over the cases where `extra` holds."""
+        return self.spread_of(self.select(hours.label("h")).where(*extra))
+
+    def spread_of(self, stmt: sa.Select) -> Spread:
+        """Median and 90th percentile of the column `h` of stmt's rows."""
+        base = stmt.subquery()
+        n = self.session.scalar(sa.select(sa.func.count()).select_from(base)) or 0
+        return Spread(n, self._at(base, n, 50), self._at(base, n, 90))
+
+    def _at(self, base: sa.Subquery, n: int, p: float) -> float | None:
+        if not n:
+            return None
+        lower, upper, weight = rank_positions(n, p)
+        values = list(self.session.scalars(
+            sa.select(base.c.h).order_by(base.c.h).offset(lower).limit(upper - lower + 1)))
+        low, high = float(values[0]), float(values[-1])
+        return round(low + (high - low) * weight, 2)
+
+
+def figures(session: orm.Session, period: Period, scope: sa.ColumnElement[bool], now: datetime,
+            filters: Filters = Filters(), *, compare: bool = True) -> Figures:
+    """Count the period's figures for the cases `scope` lets the viewer see."""
+    q = _Query(session, period, scope, filters)
+    month_list = months(period)
+    bucket = sa.case(*((Case.created_at < m.end, i) for i, m in enumerate(month_list)),
+                     else_=-1)
+    per_month = q.counts_by(bucket)
+    ack_decided = sa.and_(Case.ack_due.is_not(None),
+                          sa.or_(Case.acknowledged_at.is_not(None), Case.ack_due <= now))
+    in_time = sa.and_(Case.acknowledged_at.is_not(None), Case.acknowledged_at <= Case.ack_due)
+    first_message = (sa.select(CaseEvent.case_id, sa.func.min(CaseEvent.at).label("at"))
+                     .where(CaseEvent.kind == HEARD_BACK_EVENT,
+                            CaseEvent.case_id.in_(q.ids()))
+                     .group_by(CaseEvent.case_id).subquery())
+    reachable = sa.or_(Case.receipt_hash.is_not(None), Case.reporter_email.is_not(None))
+    heard = Case.id.in_(sa.select(first_message.c.case_id))
+    steps = (sa.select(MeldcodeStep.case_id, sa.func.max(MeldcodeStep.step).label("top"))
+             .group_by(MeldcodeStep.case_id).subquery())
+    meldcode = grouped(session, q.select(sa.func.coalesce(steps.c.top, 0).label("k"))
+                       .outerjoin(steps, steps.c.case_id == Case.id)
+                       .where(Case.category == "home_concern"))
+    meldcode_steps = {int(k): n for k, n in sorted(meldcode.items())}
+    # One row per case and body: a case referred twice to the same body counts once.
+    referrals = grouped(session, sa.select(CaseEvent.case_id,
+                                           CaseEvent.data["to"].as_string().label("k"))
+                        .where(CaseEvent.kind == "referred", CaseEvent.case_id.in_(q.ids()))
+                        .distinct())
+    result = Figures(
+        period=period,
+        reports=q.count(),
+        by_month=[(m.first, per_month.get(i, 0)) for i, m in enumerate(month_list)],
+        by_category=q.counts_by(Case.category),
+        by_channel=q.counts_by(Report.channel),
+        by_reporter_type={str(k.value if hasattr(k, "value") else k): n
+                          for k, n in q.counts_by(Report.reporter_type).items()},
+        by_group=grouped(session, q.select(Group.number.label("k"))
+                         .outerjoin(Group, Group.id == Case.group_id)),
+        by_location=q.counts_by(Report.location),
+        ack_judged=q.count(ack_decided),
+        ack_in_time=q.count(ack_decided, in_time),
+        to_acknowledge=q.spread(hours_between(session, Case.acknowledged_at, Case.created_at),
+                                Case.acknowledged_at.is_not(None)),
+        to_close=q.spread(hours_between(session, Case.closed_at, Case.created_at),
+                          Case.closed_at.is_not(None)),
+        escalated=q.count(Case.escalation_level > 0),
+        referrals=referrals,
+        meldcode_cases=sum(meldcode_steps.values()),
+        meldcode_steps=meldcode_steps,
+        legal_routes=q.counts_by(Case.route, Case.route.like("legal_%")),
+        checks_recorded=q.count(Case.followup_result.is_not(None)),
+        checks_stopped=q.count(Case.followup_result == "stopped"),
+        reachable=q.count(reachable),
+        heard_back=q.count(reachable, heard),
+        receipts=q.count(Case.receipt_hash.is_not(None)),
+        to_first_message=q.spread_of(q.select(
+            hours_between(session, first_message.c.at, Case.created_at).label("h"))
+            .join(first_message, first_message.c.case_id == Case.id)),
+    )
+    if compare:
+        before = _Query(session, period.year_before(), scope, filters)
+        result.year_before = before.count()
+        result.year_before_by_category = before.counts_by(Case.category)
+    return result
+
+
+def stats(session: orm.Session, period: Period, now: datetime) -> dict:
+    """Return the `flask stats --json` contract: all cases, sealed ones only in the total."""
+    lo, hi = period.utc_bounds()
+    total = session.scalar(sa.select(sa.func.count(Case.id))
+                           .where(Case.created_at >= lo, Case.created_at < hi)) or 0
+    f = figures(session, period, Case.confidential.is_(False), now, compare=False)
+    return {
+        "from": period.start.isoformat(),
+        "to": period.end.isoformat(),
+        "reports": total,
+        "by_category": f.by_category,
+        "acknowledged_in_time": f.acknowledged_in_time,
+        "median_hours_to_acknowledge": f.to_acknowledge.median,
+        "escalated": f.escalated,
+        "reporter_heard_back": f.reporter_heard_back,
+    }
