@@ -48,7 +48,8 @@ def make_case(session, now, *, category="bullying", ack_due=None, chain=("ib", "
 
 def events(session, case, kind):
     return session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id,
-                                                      CaseEvent.kind == kind)).all()
+                                                      CaseEvent.kind == kind)
+                           .order_by(CaseEvent.id)).all()
 
 
 def mails(session, case=None, template=None):
