@@ -197,6 +197,8 @@ def test_inviting_someone_as_vp_invites_and_proposes(client, session):
     assert "wacht op bevestiging" in response.get_data(as_text=True)
     vera = session.scalar(sa.select(User).where(User.email == "vera@school.nl"))
     assert vera.role_keys == {"leerkracht"}
+    listed = client.get("/admin/medewerkers/").get_data(as_text=True)
+    assert "voorgesteld, nog niet bevestigd: vertrouwenspersoon" in listed
     assert [g.role for g in role_grants.open_grants(session, vera)] == ["vertrouwenspersoon"]
 
 

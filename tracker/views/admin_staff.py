@@ -59,8 +59,13 @@ def _flash_pending(person: User) -> None:
 @bp.get("/")
 @admin_required
 def index():
-    people = get_session().scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("admin/staff.html", people=people, form=ButtonForm())
+    db = get_session()
+    people = db.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    proposed: dict[int, list[str]] = {}
+    for grant in role_grants.open_grants(db):
+        proposed.setdefault(grant.user_id, []).append(grant.role)
+    return render_template("admin/staff.html", people=people, proposed=proposed,
+                           form=ButtonForm())
 
 
 @bp.get("/nieuw")
