@@ -155,7 +155,7 @@ def test_migration_0019_encrypts_existing_outbox_contexts_and_back(tmp_path):
     context = '{"code": "KWAR-TEL1-2345", "follow_up_url": "https://school.test/volgen/"}'
     try:
         with db.engine.begin() as conn:
-            migrate.upgrade(connection=conn, revision="0017")
+            migrate.upgrade(connection=conn, revision="0018")
             conn.execute(sa.text(
                 "INSERT INTO outbox_mail (key, \"to\", recipient_kind, template, context, "
                 "language, urgent, status, created_at, next_attempt_at, attempts) VALUES "
@@ -170,7 +170,7 @@ def test_migration_0019_encrypts_existing_outbox_contexts_and_back(tmp_path):
         with orm.Session(db.engine) as session:  # the model reads the converted row
             assert session.scalar(sa.select(OutboxMail)).context["code"] == "KWAR-TEL1-2345"
         with db.engine.begin() as conn:
-            command.downgrade(migrate.alembic_config(connection=conn), "0017")
+            command.downgrade(migrate.alembic_config(connection=conn), "0018")
         with db.engine.connect() as conn:
             back = conn.exec_driver_sql(raw).scalar_one()
         assert (json.loads(back) if isinstance(back, str) else back)["code"] == "KWAR-TEL1-2345"

@@ -51,8 +51,7 @@ def _email():
 
 
 def _optional_email():
-    return [Optional(), Regexp(EMAIL_SHAPE, message=_l("Dit e-mailadres klopt niet.")),
-            Length(max=254)]
+    return [Optional(), EmailAddress()]
 
 
 def _new_password():
@@ -214,8 +213,7 @@ class SettingsForm(FlaskForm):
     vp_phone = StringField(_l("Telefoon vertrouwenspersoon"), validators=[
         Optional(), Length(max=30),
         Regexp(r"^[0-9 +()-]+$", message=_l("Gebruik alleen cijfers, spaties, + en -."))])
-    vp_email = EmailField(_l("E-mail vertrouwenspersoon"),
-                          validators=[Optional(), EmailAddress()])
+    vp_email = EmailField(_l("E-mail vertrouwenspersoon"), validators=_optional_email())
     quiet_start = StringField(_l("Stille uren vanaf"), validators=[
         DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Gebruik uu:mm."))],
         render_kw={"type": "time"})

@@ -4,7 +4,7 @@ The column becomes TEXT holding "enc1:" + a Fernet token of the JSON (PostgreSQL
 cannot hold a token); existing rows are converted, pending, sent and dead alike.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from tracker import crypto
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
