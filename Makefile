@@ -4,6 +4,8 @@ PYTHON ?= python3
 PORT   ?= 5000
 FLASK  := $(VENV)/bin/flask --app tracker
 TRACKER_DEMO ?= 1
+# The app builds its links from PORT when TRACKER_BASE_URL is not set (config.default_base_url).
+export PORT
 
 .PHONY: install run serve test fuzz bench audit lint clean translations
 

@@ -22,6 +22,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def default_base_url() -> str:
+    """Return the address `make run` / `flask run` serves on: links follow PORT (issue 12.9).
+
+    Never the request's Host header: a forged one would put an attacker's address in a
+    password-reset link. Set TRACKER_BASE_URL for any address other than this one.
+    """
+    port = os.environ.get("PORT") or os.environ.get("FLASK_RUN_PORT") or "5000"
+    return f"http://127.0.0.1:{port.strip()}"
+
+
 def from_env() -> dict:
     """Return the application settings read from the environment."""
     env = os.environ.get("TRACKER_ENV", "development")
@@ -32,7 +42,7 @@ def from_env() -> dict:
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'meldpunt.sqlite3'}"
         ),
-        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        "TRACKER_BASE_URL": os.environ.get("TRACKER_BASE_URL") or default_base_url(),
         "TRACKER_CONFIDENTIAL_KEY": os.environ.get(
             "TRACKER_CONFIDENTIAL_KEY", "" if production else DEV_CONFIDENTIAL_KEY
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -143,6 +144,36 @@ def test_migration_0008_encrypts_existing_recipients_and_back(tmp_path):
             command.downgrade(migrate.alembic_config(connection=conn), "0007")
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql(raw).scalar_one() == "oud.adres@example.org"
+    finally:
+        db.drop()
+
+
+def test_migration_0019_encrypts_existing_outbox_contexts_and_back(tmp_path):
+    from alembic import command
+
+    db = ScratchDatabase(tmp_path)
+    context = '{"code": "KWAR-TEL1-2345", "follow_up_url": "https://school.test/volgen/"}'
+    try:
+        with db.engine.begin() as conn:
+            migrate.upgrade(connection=conn, revision="0018")
+            conn.execute(sa.text(
+                "INSERT INTO outbox_mail (key, \"to\", recipient_kind, template, context, "
+                "language, urgent, status, created_at, next_attempt_at, attempts) VALUES "
+                "('m1', 'x', 'parent', 'receipt', :c, 'nl', false, 'dead', :t, :t, 8)"),
+                {"c": context, "t": datetime(2026, 11, 1, 9)})
+        raw = "SELECT context FROM outbox_mail"
+        with db.engine.begin() as conn:
+            migrate.upgrade(connection=conn)
+        with db.engine.connect() as conn:
+            stored = conn.exec_driver_sql(raw).scalar_one()
+        assert stored.startswith(crypto.PREFIX) and "KWAR" not in stored
+        with orm.Session(db.engine) as session:  # the model reads the converted row
+            assert session.scalar(sa.select(OutboxMail)).context["code"] == "KWAR-TEL1-2345"
+        with db.engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(connection=conn), "0018")
+        with db.engine.connect() as conn:
+            back = conn.exec_driver_sql(raw).scalar_one()
+        assert (json.loads(back) if isinstance(back, str) else back)["code"] == "KWAR-TEL1-2345"
     finally:
         db.drop()
 

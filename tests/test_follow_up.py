@@ -51,6 +51,23 @@ def test_code_is_shown_once_and_mailed_without_report_content(client, session):
     assert "buitengesloten" not in str(mail.context)
 
 
+def test_the_outbox_row_holds_neither_the_code_nor_the_address_in_plain_text(client, session):
+    address = "kwartel.ouder@example.org"
+    code = parent_report(client, email=address)
+    case = latest_case(session)
+    # Read the row as the database holds it (plain SQL, none of our column types).
+    row = session.execute(sa.text(
+        'SELECT "to", context FROM outbox_mail WHERE case_id = :case AND template = :t'),
+        {"case": case.id, "t": "receipt"}).one()
+    stored = " ".join(str(value) for value in row)
+    for secret in (code, code[:4], f"{code[:4]}-{code[4:8]}", address, "kwartel", "volgen"):
+        assert secret not in stored, secret
+    # The worker still reads the code it must mail.
+    mail = session.scalar(sa.select(OutboxMail).where(OutboxMail.case_id == case.id,
+                                                      OutboxMail.template == "receipt"))
+    assert mail.context["code"].replace("-", "") == code and mail.to == address
+
+
 def test_no_mail_without_an_address(client, session):
     parent_report(client)
     case = latest_case(session)

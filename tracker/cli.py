@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from tracker import migrate
 from tracker.auth import hash_password
 from tracker.db import get_session, utcnow
+from tracker.domain import addresses
 from tracker.models import Role, User, UserRole
 from tracker.services import role_grants, twofactor
 from tracker.services.admin import audit, snapshot
@@ -80,6 +81,12 @@ user_cli = AppGroup("user", help="Staff accounts.")
 
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
+ADDRESS_PROBLEMS = {  # the command line speaks English, as its help does
+    addresses.INVALID: "not a valid e-mail address",
+    addresses.TOO_LONG: "the e-mail address is too long",
+    addresses.LOCAL_NOT_ASCII: "use plain ASCII letters before the @ (a domain may be "
+                               "internationalised, e.g. ouder@bücher.nl)",
+}
 
 
 @user_cli.command("create")
@@ -94,7 +101,10 @@ ROLE_CHOICE = click.Choice([r.value for r in Role])
 def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
                 password: str | None) -> None:
     """Create a staff account."""
-    email = email.strip().lower()
+    try:
+        email = addresses.normalise_address(email)
+    except addresses.AddressError as refused:
+        raise click.BadParameter(ADDRESS_PROBLEMS[refused.reason], param_hint="EMAIL") from None
     if not workdays or any(c not in "1234567" for c in workdays):
         raise click.BadParameter("use ISO weekday digits 1-7, e.g. 12345", param_hint="--workdays")
     session = get_session()

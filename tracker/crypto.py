@@ -13,6 +13,7 @@ drop the old key. No Flask import: models, the CLI, Alembic and the worker all u
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -157,6 +158,24 @@ class EncryptedString(EncryptedText):
 
     impl = sa.String
     cache_ok = True
+
+
+class EncryptedJSON(EncryptedText):
+    """A JSON value (a mail's template context) stored as one encrypted TEXT value.
+
+    Legacy rows without the prefix are plain JSON and still read (the migration encrypts them).
+    Like sa.JSON, in-place changes are not tracked: assign a new value.
+    """
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        return keyring().encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(keyring().decrypt(value))
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ FIXED = (
     N_("Meldpunt is al ingericht: er bestaan al accounts."),
     N_("Meldpunt is al ingericht. Log in met een bestaand account."),
     N_("Deze installatiecode klopt niet of is verlopen. Kijk in de console of maak een nieuwe "
-       "met: flask --app tracker setup-token"),
+       "met: .venv/bin/flask --app tracker setup-token"),
     N_("Dit e-mailadres is al in gebruik."),
     N_("Deze link werkt niet meer. Vraag een nieuwe aan."),
     # tracker/services/admin*.py, school_settings.py, staff_import.py, admin views

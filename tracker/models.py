@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.crypto import EncryptedString, EncryptedText
+from tracker.crypto import EncryptedJSON, EncryptedString, EncryptedText
 from tracker.db import Base, UTCDateTime, utcnow
 from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.roles import Role
@@ -432,7 +432,8 @@ class OutboxMail(Base):
     to: Mapped[str] = mapped_column(EncryptedText)
     recipient_kind: Mapped[str] = mapped_column(sa.String(10))  # staff | parent
     template: Mapped[str] = mapped_column(sa.String(40))
-    context: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # Encrypted at rest: the context holds receipt codes, one-time links and names of people.
+    context: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)
     language: Mapped[str] = mapped_column(sa.String(5), default="nl")
     urgent: Mapped[bool] = mapped_column(default=False)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("case.id", ondelete="SET NULL"))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +23,7 @@ from flask import current_app
 from flask_babel import force_locale, format_datetime
 from sqlalchemy import orm
 
+from tracker.domain.addresses import AddressError, ascii_address
 from tracker.models import OutboxMail
 from tracker.redact import redact
 from tracker.school import school_name
@@ -109,14 +109,14 @@ def render(mail: OutboxMail) -> tuple[str, str, str | None]:
         raise PermanentError(f"template error: {exc}") from exc
 
 
-_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
-
-
 def build_message(mail: OutboxMail) -> flask_mail.Message:
-    if not _ADDRESS.match(mail.to or ""):
-        raise PermanentError("ongeldig e-mailadres")  # never the address itself (issue 11.7)
+    try:
+        # SMTP takes an ASCII domain: `ouder@bücher.nl` goes to `ouder@xn--bcher-kva.nl`.
+        to = ascii_address(mail.to or "")
+    except AddressError:
+        raise PermanentError("ongeldig e-mailadres") from None  # never the address (11.7)
     subject, text, html = render(mail)
-    message = flask_mail.Message(subject=subject, recipients=[mail.to], body=text, html=html,
+    message = flask_mail.Message(subject=subject, recipients=[to], body=text, html=html,
                                  extra_headers={"Auto-Submitted": "auto-generated"})
     message.msgId = message_id(mail.key)
     return message

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.admin_forms import choices
 from tracker.domain.retention import MAX_DAYS, MIN_DAYS
 from tracker.formatting import lazy_gettext as _l
+from tracker.forms import EmailAddress
 
 
 def _days():
@@ -32,7 +41,7 @@ class RetentionSettingsForm(FlaskForm):
                                              validators=_days())
     retention_audit_log_days = IntegerField(_l("Logboek beheer: dagen"), validators=_days())
     fg_name = StringField(_l("Naam van de FG"), validators=[Optional(), Length(max=120)])
-    fg_email = StringField(_l("E-mailadres van de FG"), validators=[Optional(), Length(max=254)])
+    fg_email = EmailField(_l("E-mailadres van de FG"), validators=[Optional(), EmailAddress()])
     fg_phone = StringField(_l("Telefoon van de FG"), validators=[Optional(), Length(max=40)])
 
 

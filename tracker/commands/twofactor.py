@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
 from tracker.db import get_session, utcnow
-from tracker.models import User
 from tracker.services import twofactor
+from tracker.services.admin import find_user
 from tracker.services.user_tokens import send_link
 
 twofactor_cli = AppGroup("twofactor", help="Two-factor login of staff accounts.")
@@ -20,7 +19,7 @@ twofactor_cli = AppGroup("twofactor", help="Two-factor login of staff accounts."
 def twofactor_reset(email: str) -> None:
     """Remove a person's second factor; they set it up again through a mailed link."""
     session = get_session()
-    user = session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+    user = find_user(session, email)
     if user is None:
         raise click.ClickException(f"No account with e-mail {email}.")
     twofactor.reset(session, user)

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker import school
+from tracker.domain.addresses import lookup_key
 from tracker.domain.grants import needs_confirmation
 from tracker.models import (
     AdminAudit,
@@ -100,8 +101,8 @@ def normalize_workdays(days: Iterable[str | int]) -> str:
 
 
 def find_user(session: orm.Session, email: str) -> User | None:
-    """Return the user with this e-mail address (case-insensitive)."""
-    email = email.strip().lower()
+    """Return the user with this e-mail address (any spelling of it: case, IDNA)."""
+    email = lookup_key(email)
     return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
 
 

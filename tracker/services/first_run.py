@@ -56,7 +56,7 @@ def create_first_admin(session: orm.Session, now: datetime, *, token: str, schoo
     if row is None or not row.value or not setup_token_valid(session, now) \
             or not hmac.compare_digest(row.value["hash"], token_hash(token.strip())):
         raise AdminError("Deze installatiecode klopt niet of is verlopen. Kijk in de console "
-                         "of maak een nieuwe met: flask --app tracker setup-token")
+                         "of maak een nieuwe met: .venv/bin/flask --app tracker setup-token")
     if len(password) < MIN_PASSWORD:
         raise AdminError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
     if find_user(session, email) is not None:  # pragma: no cover - no users exist here

@@ -16,12 +16,11 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import orm
 
+import config
 from tracker.domain.calendar import quiet_release_time
 from tracker.models import Case, CaseParticipant, OutboxMail, ParticipantKind, User
 from tracker.services.calendar import load_calendar
 from tracker.services.school_settings import quiet_hours
-
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def release_time(session: orm.Session, now: datetime, *, recipient_kind: str,
@@ -56,7 +55,7 @@ def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str
 def base_url() -> str:
     """Return the public address of the app, for links in mail."""
     url = current_app.config.get("TRACKER_BASE_URL") if has_app_context() else None
-    return (url or DEFAULT_BASE_URL).rstrip("/")
+    return (url or config.default_base_url()).rstrip("/")
 
 
 def case_link(case_id: int) -> str:

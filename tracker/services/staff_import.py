@@ -17,6 +17,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.domain.addresses import LOCAL_NOT_ASCII, AddressError, normalise_address
 from tracker.models import Group, User
 from tracker.services.admin import (
     AdminError,
@@ -54,7 +55,6 @@ _DAYS = {"ma": "1", "di": "2", "wo": "3", "do": "4", "vr": "5", "za": "6", "zo":
          "zaterdag": "6", "zondag": "7", "mon": "1", "tue": "2", "wed": "3", "thu": "4",
          "fri": "5", "sat": "6", "sun": "7"}
 _SPLIT = re.compile(r"[|/+;,]+")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
@@ -211,13 +211,19 @@ def _parse_line(session: orm.Session, number: int, row: list[str], columns: dict
                 email=cell("email").lower())
     if not line.name:
         line.errors.append("De naam ontbreekt.")
-    if not _EMAIL.match(line.email):
-        line.errors.append(f"E-mailadres '{line.email}' klopt niet." if line.email
-                           else "Het e-mailadres ontbreekt.")
-    elif line.email in seen:
-        line.errors.append(f"Dit e-mailadres staat ook op regel {seen[line.email]}.")
+    try:
+        line.email = normalise_address(line.email) if line.email else ""
+    except AddressError as refused:
+        line.errors.append(f"E-mailadres '{line.email[:80]}' klopt niet."
+                           + (" Vóór de @ kunnen geen letters met accenten staan."
+                              if refused.reason == LOCAL_NOT_ASCII else ""))
     else:
-        seen[line.email] = number
+        if not line.email:
+            line.errors.append("Het e-mailadres ontbreekt.")
+        elif line.email in seen:
+            line.errors.append(f"Dit e-mailadres staat ook op regel {seen[line.email]}.")
+        else:
+            seen[line.email] = number
     line.roles = _parse_roles(cell("roles"), line)
     line.groups = _parse_groups(cell("groups"), line)
     line.workdays = _parse_workdays(cell("workdays"), line)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     current_app,
@@ -27,6 +26,7 @@ from tracker.models import User
 from tracker.ratelimit import visitor
 from tracker.security import start_idle_clock
 from tracker.services import twofactor
+from tracker.services.admin import find_user
 from tracker.views import no_store
 
 bp = Blueprint("auth", __name__)
@@ -165,8 +165,7 @@ def login():
 def login_post():
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = get_session().scalar(sa.select(User).where(sa.func.lower(User.email) == email))
+        user = find_user(get_session(), form.email.data)
         if verify_password(user.password_hash if user else None, form.password.data) \
                 and user.active:
             if not twofactor.needs_second_factor(user):
