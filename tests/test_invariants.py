@@ -5,8 +5,10 @@ parents send reports on /melden, staff on /cases/new, children tap them in at an
 kiosk; staff (each in their own browser, logged in with their second factor where their role
 needs one) open cases and use whatever form the case page renders; reporters answer at /volgen;
 time passes and the tick escalates, reminds and sends the digest and the outbox to a real SMTP
-server. Each report is about a child, a named staff member, an unnamed staff member or someone
-else, may be confidential, about danger or sexual, anonymous or not.
+server; the admin deactivates colleagues (their open cases handed to a successor the admin
+picks) and changes people's roles, on the admin pages. Each report is about a child, a named
+staff member, an unnamed staff member or someone else, may be confidential, about danger or
+sexual, anonymous or not.
 
 After every step these promises are checked:
 
@@ -53,7 +55,7 @@ from hypothesis.stateful import (
 from sqlalchemy import orm
 
 from tests.conftest import enrol_kiosk, login
-from tests.forms import parse_forms, submit
+from tests.forms import find_form, parse_forms, submit
 from tracker import create_app
 from tracker.demo import PEOPLE
 from tracker.domain.categories import categories_for
@@ -69,11 +71,7 @@ from tracker.services.escalation import run_tick
 
 # --- known findings (issue 11) that main still has -------------------------------------------
 # finding number -> what is skipped. Delete an entry as soon as its fix is on main.
-KNOWN_BROKEN: dict[int, str] = {
-    1: "a staff member picked on /melden or /cases/new is not the case's subject unless "
-       "'Over wie gaat het?' says staff; an unnamed staff member goes to the group's teacher "
-       "(branch subject)",
-}
+KNOWN_BROKEN: dict[int, str] = {}
 
 # --- profiles ---------------------------------------------------------------------------------
 MIN_CI_STEPS = 200
@@ -97,6 +95,12 @@ TEACHERS = {n: [p.local for p in PEOPLE if n in p.groups] for n in range(1, 9)}
 # The school's vertrouwenspersoon, appointed when the school was set up.
 APPOINTED_VP = {"vp"}
 NOT_VP_OVERSEERS = ("directie", "admin")  # see everything ordinary; must not see the sealed
+ADMIN = "admin"  # who works the admin pages (never deactivated: someone must stay admin)
+# Roles the admin toggles: none needs a second factor (a new 2FA role needs the person's own
+# mailbox first, issue 11.5), and the vertrouwenspersoon's own role, whose removal the last
+# holder's guard refuses.
+TOGGLED_ROLES = ("leerkracht", "ib", "anti_pest")
+MAX_DEACTIVATED = 2  # per example: the school keeps enough people to work
 CASE_FORM = re.compile(r"^/cases/(\d+)/(acknowledge|meldcode/\d|[a-z_]+)$")
 CASE_IN_MAIL = re.compile(r"/cases/(\d+)|\(#(\d+)\)|#(\d+)\b")
 QUEUE_LINK = re.compile(r'href="/(?:cases|vertrouwelijk)/(\d+)"')
@@ -191,6 +195,7 @@ class WhoSeesWhat(RuleBasedStateMachine):
         self.kiosk: Browser | None = None
         self.cases: dict[int, Expected] = {}
         self.touched: set[int] = set()
+        self.inactive: set[str] = set()
         self.clock = datetime.now(UTC)
         self.serial = 0
         self.mail_seen = 0  # outbox rows and SMTP messages already checked
@@ -218,6 +223,17 @@ class WhoSeesWhat(RuleBasedStateMachine):
         self.serial += 1
         return f"{what} {self.serial}"
 
+    def active(self, people) -> list[str]:
+        return [w for w in people if w not in self.inactive]
+
+    def touched_since(self, last_event: int) -> None:
+        """Mark the cases that got a timeline event after `last_event` as touched."""
+        self.touched |= set(self.fresh().scalars(sa.select(CaseEvent.case_id).where(
+            CaseEvent.id > last_event)))
+
+    def last_event(self) -> int:
+        return self.fresh().scalar(sa.select(sa.func.max(CaseEvent.id))) or 0
+
     def step(self, name: str) -> None:
         STATS.steps += 1
         STATS.rules[name] += 1
@@ -235,7 +251,8 @@ class WhoSeesWhat(RuleBasedStateMachine):
         category = data.draw(st.one_of(st.sampled_from(["adult_misconduct", "bullying"]),
                                        st.sampled_from(categories)), label="category")
         about = data.draw(st.sampled_from(["child", "staff", "other"]), label="about_kind")
-        picked = data.draw(st.one_of(st.none(), st.sampled_from(NAMEABLE)), label="picked")
+        picked = data.draw(st.one_of(st.none(), st.sampled_from(self.active(NAMEABLE))),
+                           label="picked")
         group = data.draw(st.one_of(st.none(), st.integers(1, 8)), label="group")
         flags = {k: data.draw(st.booleans(), label=k) for k in ("danger", "sexual",
                                                                 "confidential")}
@@ -274,9 +291,10 @@ class WhoSeesWhat(RuleBasedStateMachine):
             client, "/melden/bedankt"), **facts)
         self.touched.add(case_id)
 
-    @rule(data=st.data(), reporter=st.sampled_from(EVERYONE))
-    def a_staff_member_reports(self, data, reporter: str) -> None:
+    @rule(data=st.data())
+    def a_staff_member_reports(self, data) -> None:
         self.step("staff_report")
+        reporter = data.draw(st.sampled_from(self.active(EVERYONE)), label="reporter")
         form, facts = self._report_data(data, STAFF_CATEGORIES, parent=False)
         before = self.newest_id()
         client = self.browser(reporter)
@@ -368,7 +386,8 @@ class WhoSeesWhat(RuleBasedStateMachine):
         # Mostly someone who has the case; sometimes anyone at all (who should get a 404).
         on_case = self._people_on(case_id) + ["vp" if sealed else "directie"]
         anyone = data.draw(st.integers(0, 4), label="anyone at all") == 0
-        who = data.draw(st.sampled_from(EVERYONE if anyone else on_case), label="who")
+        who = data.draw(st.sampled_from(self.active(EVERYONE if anyone else on_case)),
+                        label="who")
         client = self.browser(who)
         url = f"/vertrouwelijk/{case_id}" if sealed else f"/cases/{case_id}"
         page = client.get(url)
@@ -481,15 +500,74 @@ class WhoSeesWhat(RuleBasedStateMachine):
         """The tick at a later moment: escalations, reminders, the digest and the outbox."""
         self.step("tick")
         self.clock += timedelta(hours=hours)
-        last_event = self.fresh().scalar(sa.select(sa.func.max(CaseEvent.id))) or 0
+        last_event = self.last_event()
         with self.app.app_context():
             session = self.app.extensions["tracker.sessionmaker"]()
             try:
                 run_tick(session, self.clock)
             finally:
                 session.close()
-        self.touched |= set(self.fresh().scalars(sa.select(CaseEvent.case_id).where(
-            CaseEvent.id > last_event)))
+        self.touched_since(last_event)
+
+    # --- the admin ----------------------------------------------------------------------------
+    def _admin_form(self, who: str, url: str):
+        admin = self.browser(ADMIN)
+        page = admin.get(url)
+        assert page.status_code == 200, (url, page.status_code)
+        return admin, page, find_form(page.get_data(as_text=True), page_url=url, action=url)
+
+    def _admin_answer(self, response, url: str) -> bool:
+        """Return whether the admin's change was made; a refusal says why on the page."""
+        if response.status_code == 303:
+            return True
+        assert response.status_code == 422, (url, response.status_code)
+        assert 'class="flash flash-error"' in response.get_data(as_text=True), url
+        STATS.statuses["admin refused (422)"] += 1
+        return False
+
+    @precondition(lambda self: len(self.inactive) < MAX_DEACTIVATED)
+    @rule(data=st.data())
+    def an_admin_deactivates_someone(self, data) -> None:
+        """A colleague leaves: the admin picks who takes their open cases (any active person,
+        as the page offers them) and the cases go on by the rules."""
+        self.step("deactivate")
+        who = data.draw(st.sampled_from(self.active(w for w in EVERYONE if w != ADMIN)),
+                        label="deactivate")
+        url = f"/admin/medewerkers/{self.ids[who]}/uitschakelen"
+        admin, page, form = self._admin_form(who, url)
+        values = {}
+        successor = next((c for c in form.controls if c.name == "successor"), None)
+        if successor is not None:
+            values["successor"] = data.draw(st.sampled_from(
+                [c for c in successor.choices if c]), label="successor")
+        last_event = self.last_event()
+        response = submit(admin, url, values, action=url, page=page)
+        if self._admin_answer(response, url):
+            self.inactive.add(who)
+            self.browsers.pop(who, None)
+            STATS.statuses["deactivated"] += 1
+        self.touched_since(last_event)
+
+    @rule(data=st.data())
+    def an_admin_changes_roles(self, data) -> None:
+        """The admin ticks roles on or off for someone (their sessions end)."""
+        self.step("roles")
+        who = data.draw(st.sampled_from(self.active(w for w in EVERYONE if w != ADMIN)),
+                        label="person")
+        url = f"/admin/medewerkers/{self.ids[who]}"
+        admin, page, form = self._admin_form(who, url)
+        roles = [c for c in form.controls if c.name == "roles"]
+        ticked = {c.value for c in roles if c.checked}
+        toggled = data.draw(st.sampled_from(
+            [*TOGGLED_ROLES, *(r for r in ("vertrouwenspersoon",) if r in ticked)]),
+            label="toggle role")
+        wanted = sorted(ticked ^ {toggled}) or [toggled]
+        last_event = self.last_event()
+        response = submit(admin, url, {"roles": wanted}, action=url, page=page)
+        if self._admin_answer(response, url):
+            self.browsers.pop(who, None)
+            STATS.statuses["roles changed"] += 1
+        self.touched_since(last_event)
 
     # --- the promises -------------------------------------------------------------------------
     @invariant()
@@ -510,7 +588,7 @@ class WhoSeesWhat(RuleBasedStateMachine):
             if self.check_confidential(expected, case, people):
                 queues |= set(NOT_VP_OVERSEERS)
             self.check_reasons(case, people | owners)
-        for who in sorted(queues):
+        for who in sorted(self.active(queues)):
             self.check_queues(who)
         self.check_mail()
 
@@ -536,6 +614,8 @@ class WhoSeesWhat(RuleBasedStateMachine):
         STATS.checks["subject: not on the case, owns no action"] += 1
         assert self.ids[subject] not in people, \
             f"{subject} is on case {case.id} (or owns an action of it), which is about them"
+        if subject in self.inactive:
+            return False  # switched off: they cannot log in at all
         STATS.checks["subject: case pages 404"] += 1
         client = self.browser(subject)
         for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}"):
@@ -557,7 +637,7 @@ class WhoSeesWhat(RuleBasedStateMachine):
         assert people <= vps, (f"confidential case {case.id} reaches "
                                f"{[self.who_by_id.get(i) for i in people - vps]}")
         STATS.checks["confidential: directie and admin get 404"] += 1
-        for who in NOT_VP_OVERSEERS:
+        for who in self.active(NOT_VP_OVERSEERS):
             client = self.browser(who)
             for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}"):
                 status = client.get(url).status_code

@@ -71,7 +71,9 @@ class StaffForm(FlaskForm):
 
 
 class DeactivateForm(FlaskForm):
-    successor = SelectField(_l("Wie neemt de open meldingen over?"), validate_choice=True)
+    # Not rendered when there is nothing to hand over: then "" (nobody), not an invalid choice.
+    successor = SelectField(_l("Wie neemt de open meldingen over?"), validate_choice=True,
+                            default="")
 
 
 class GroupForm(FlaskForm):

@@ -64,6 +64,13 @@ def receive_refusal(user_id: int, roles: frozenset[str], about_user_id: int | No
     return None
 
 
+# Who takes a case when the colleague chosen may not have it (the case is about them, or it is
+# sealed), as routing passes it on (DESIGN §4 rule 1): an ordinary case to the directie, or the
+# bestuur when the subject is of the directie; a sealed case to another vertrouwenspersoon.
+HAND_OVER_FALLBACK: dict[bool, tuple[str, ...]] = {False: (OVERSIGHT_ROLE, "bestuur"),
+                                                   True: (VP_ROLE,)}
+
+
 def may_receive(user_id: int, roles: frozenset[str], about_user_id: int | None,
                 confidential: bool, active: bool = True) -> bool:
     """Return whether a person may be given a case (assigned, informed, owner of an action)."""

@@ -18,16 +18,13 @@ from tracker.domain.addresses import lookup_key
 from tracker.domain.grants import needs_confirmation
 from tracker.models import (
     AdminAudit,
-    Case,
-    CaseParticipant,
-    CaseStatus,
     Group,
     Role,
     Setting,
     User,
     UserRole,
 )
-from tracker.services.timeline import add_event
+from tracker.services.hand_over import HandOver, hand_over, hand_over_lost, open_cases_of
 
 # Roles that must always have at least one active holder (DESIGN §1, issue 7).
 GUARDED_ROLES = (Role.ADMIN.value, Role.VERTROUWENSPERSOON.value)
@@ -174,6 +171,8 @@ def update_staff(session: orm.Session, actor: User | None, now: datetime, user: 
                 user.roles.append(UserRole(role=Role(role)))
     if check:  # an import checks once, after all its lines
         check_guarded_roles(session, set(removed) & set(GUARDED_ROLES))
+    if removed:
+        hand_over_lost(session, actor, now, user)
     audit(session, actor, now, "staff.update", f"user:{user.id}", before, snapshot(user))
     _two_person_roles(session, actor, now, user, proposed=proposed,
                       taken=[role for role in removed if needs_confirmation(role)])
@@ -205,22 +204,25 @@ def _valid_roles(roles: Iterable[str]) -> list[str]:
     return role_list
 
 
-def open_cases_of(session: orm.Session, user: User) -> list[Case]:
-    """Return the open cases this person takes part in."""
-    stmt = (sa.select(Case).join(CaseParticipant)
-            .where(CaseParticipant.user_id == user.id, Case.status != CaseStatus.CLOSED)
-            .order_by(Case.id))
-    return list(session.scalars(stmt).unique())
-
-
 def deactivate_staff(session: orm.Session, actor: User | None, now: datetime, user: User,
-                     successor: User | None) -> int:
-    """Deactivate a staff member, handing their open cases to a successor; return the count."""
+                     successor: User | None) -> HandOver:
+    """Deactivate a staff member, handing their open cases on: to the successor when they may
+    receive a case, else as routing would (HAND_OVER_FALLBACK)."""
     cases = open_cases_of(session, user)
-    if cases and (successor is None or not successor.active or successor.id == user.id):
+    ordinary = [c for c in cases if not c.confidential]
+    if ordinary and (successor is None or not successor.active or successor.id == user.id):
         raise AdminError("Kies een actieve collega die de open meldingen overneemt.")
+    result = HandOver()
     for case in cases:
-        _hand_over(session, actor, now, case, user, successor)
+        receivers = hand_over(session, actor, now, case, user, successor, "deactivated")
+        if case.confidential:
+            continue
+        if not receivers:
+            result.unassigned.append(case.id)
+        elif receivers == [successor]:
+            result.moved.append(case.id)
+        else:
+            result.rerouted.append((case.id, [u.name for u in receivers]))
     before = snapshot(user)
     user.active = False
     user.session_epoch += 1  # ends their sessions everywhere
@@ -228,25 +230,9 @@ def deactivate_staff(session: orm.Session, actor: User | None, now: datetime, us
         group.teachers.remove(user)
     check_guarded_roles(session, user.role_keys & set(GUARDED_ROLES))
     after = snapshot(user) | {"cases_to": successor.id if successor else None,
-                              "cases_moved": [c.id for c in cases]}
+                              "cases_moved": [c.id for c in ordinary]}
     audit(session, actor, now, "staff.deactivate", f"user:{user.id}", before, after)
-    return len(cases)
-
-
-def _hand_over(session: orm.Session, actor: User | None, now: datetime, case: Case,
-               user: User, successor: User) -> None:
-    old = session.get(CaseParticipant, (case.id, user.id))
-    existing = session.get(CaseParticipant, (case.id, successor.id))
-    kind = old.kind
-    session.delete(old)
-    if existing is None:
-        session.add(CaseParticipant(case_id=case.id, user_id=successor.id, kind=kind,
-                                    added_at=now))
-    elif kind.value == "assignee":
-        existing.kind = kind
-    add_event(session, case, "reassigned", now, actor=actor,
-              from_user=user.id, from_name=user.name, to_user=successor.id,
-              to_name=successor.name, why="deactivated")
+    return result
 
 
 def reactivate_staff(session: orm.Session, actor: User | None, now: datetime,

@@ -14,6 +14,7 @@ from tracker.labels import ROLE
 from tracker.models import User
 from tracker.services import admin as admin_service
 from tracker.services import role_grants
+from tracker.services.hand_over import open_cases_of
 from tracker.services.user_tokens import send_link
 from tracker.views import flash_refusal
 from tracker.views.admin import admin_required
@@ -146,13 +147,17 @@ def _deactivate_form(person: User) -> DeactivateForm:
     return form
 
 
+def _open_cases(person: User) -> list:
+    # Sealed cases are not listed: they go to another vertrouwenspersoon by themselves.
+    return [c for c in open_cases_of(get_session(), person) if not c.confidential]
+
+
 @bp.get("/<int:user_id>/uitschakelen")
 @admin_required
 def deactivate(user_id: int):
     person = _user_or_404(user_id)
-    cases = admin_service.open_cases_of(get_session(), person)
-    return render_template("admin/staff_deactivate.html", person=person, cases=cases,
-                           form=_deactivate_form(person))
+    return render_template("admin/staff_deactivate.html", person=person,
+                           cases=_open_cases(person), form=_deactivate_form(person))
 
 
 @bp.post("/<int:user_id>/uitschakelen")
@@ -164,15 +169,27 @@ def deactivate_post(user_id: int):
     if form.validate_on_submit():
         successor = db.get(User, int(form.successor.data)) if form.successor.data else None
         with flash_refusal(db):
-            moved = admin_service.deactivate_staff(db, current_user.model, utcnow(), person,
-                                                   successor)
+            handed = admin_service.deactivate_staff(db, current_user.model, utcnow(), person,
+                                                    successor)
             db.commit()
-            flash(_("%(name)s kan niet meer inloggen. %(n)d open meldingen zijn overgedragen.",
-                    name=person.name, n=moved), "success")
+            _flash_hand_over(person, successor, handed)
             return redirect(url_for("admin_staff.index"), code=303)
-    cases = admin_service.open_cases_of(db, person)
-    return render_template("admin/staff_deactivate.html", person=person, cases=cases,
-                           form=form), 422
+    return render_template("admin/staff_deactivate.html", person=person,
+                           cases=_open_cases(person), form=form), 422
+
+
+def _flash_hand_over(person: User, successor: User | None, handed) -> None:
+    total = len(handed.moved) + len(handed.rerouted) + len(handed.unassigned)
+    flash(_("%(name)s kan niet meer inloggen. %(n)d open meldingen zijn overgedragen.",
+            name=person.name, n=total), "success")
+    for case_id, names in handed.rerouted:
+        flash(_("Melding #%(id)d kan niet naar %(successor)s (hij gaat over die persoon); "
+                "hij gaat naar %(names)s.", id=case_id, successor=successor.name,
+                names=", ".join(names)), "error")
+    for case_id in handed.unassigned:
+        flash(_("Melding #%(id)d kan niet naar %(successor)s en niemand anders mag hem nu "
+                "krijgen. Zorg dat iemand hem oppakt.", id=case_id, successor=successor.name),
+              "error")
 
 
 @bp.post("/<int:user_id>/activeren")
