@@ -4,8 +4,6 @@ kiosk, and the right teacher finds it in their queue. Prints how long the setup 
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import time
 
@@ -22,10 +20,6 @@ from tracker.models import Case, CaseParticipant, OutboxMail, User
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("TRACKER_CHROMIUM") or shutil.which("chromium") \
-    or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 STAFF_CSV = (
     "naam;email;rollen;groepen;werkdagen\n"
     "Ada Admin;ada@linde.nl;admin|directie;;ma di wo do vr\n"
@@ -46,18 +40,10 @@ def go(page, selector: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM:
-        if os.environ.get("TRACKER_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required (TRACKER_REQUIRE_BROWSER) but not found")
-        pytest.skip("no Chromium on PATH: install Debian's 'chromium' (or set TRACKER_CHROMIUM) "
-                    "to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    # pytest-playwright's browser (Chromium found and flagged in tests/browser/conftest.py): a
+    # second sync_playwright() here fails once another browser test has started the first.
+    return browser
 
 
 @pytest.fixture
