@@ -15,12 +15,14 @@ from sqlalchemy import orm
 
 from tracker import create_app, crypto
 from tracker.db import Base, utcnow
+from tracker.domain.calendar import local_date
 from tracker.models import (
     AdminAudit,
     Case,
     CaseEvent,
     LegalHold,
     OutboxMail,
+    Pupil,
     Report,
     ReporterType,
     User,
@@ -349,9 +351,18 @@ def test_erasing_keeps_the_year_figures_for_every_category(app, session):
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id)))
 
 
-def test_pupil_rule_is_a_setting_only_until_there_is_a_register(app, session):
+@pytest.mark.parametrize(("left_days_ago", "setting", "due"), [
+    (None, 730, 0), (700, 730, 0), (731, 730, 1), (40, 30, 1)])
+def test_pupils_who_left_count_as_due_after_the_pupil_setting(app, session, left_days_ago,
+                                                               setting, due):
     assert retention.setting_days(session, "retention_pupil_days") == 730
-    assert due_json(app)["pupils_due"] == 0
+    if setting != 730:
+        retention.save_setting(session, None, utcnow(), "retention_pupil_days", setting)
+    today = local_date(utcnow())
+    left_on = today - timedelta(days=left_days_ago) if left_days_ago else None
+    session.add(Pupil(first_name="Sanne", last_name="de Vries", left_on=left_on))
+    session.commit()
+    assert due_json(app)["pupils_due"] == due
 
 
 _ = date  # (kept for readability of the hold tests above)

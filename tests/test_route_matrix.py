@@ -84,6 +84,7 @@ EXPECT: dict[str, Rule] = {
         "admin_calendar.import_region",
         "admin_groups.index", "admin_groups.new", "admin_groups.edit", "admin_groups.save",
         "admin_import.form", "admin_import.preview", "admin_import.confirm",
+        "admin_pupils.index", "admin_pupils.preview", "admin_pupils.confirm",
         "admin_kiosk.index", "admin_kiosk.enrol", "admin_kiosk.re_enrol",
         "admin_kiosk.rename", "admin_kiosk.revoke",
         "admin_rules.index", "admin_rules.new", "admin_rules.edit", "admin_rules.save",

@@ -226,3 +226,9 @@ class SettingsForm(FlaskForm):
         InputRequired(), NumberRange(1, 60, _l("Kies 1 tot 60 schooldagen."))])
     default_ack = StringField(_l("Standaard termijn oppakken"), validators=[DataRequired()])
     default_resolve = StringField(_l("Standaard termijn afronden"), validators=[DataRequired()])
+
+
+class PupilImportConfirmForm(FlaskForm):
+    payload = HiddenField(validators=[DataRequired()])
+    mark_left = BooleanField(_l("Dit is de hele school: wie niet in het bestand staat, is van "
+                                "school gegaan"), default=False)

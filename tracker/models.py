@@ -585,3 +585,60 @@ class SubjectRequest(Base):
     reason: Mapped[str | None] = mapped_column(EncryptedText)
 
     by: Mapped[User] = relationship(lazy="joined")
+
+
+class Pupil(Base):
+    """A child of the school, from the administration's export (issue 15).
+
+    Name and pupil number are encrypted at rest: matching and searching happen in Python,
+    over the few hundred pupils of a school or of a teacher's groups.
+    """
+
+    __tablename__ = "pupil"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(EncryptedText)  # roepnaam
+    last_name: Mapped[str] = mapped_column(EncryptedText)  # tussenvoegsel + achternaam
+    number: Mapped[str | None] = mapped_column(EncryptedText)  # leerlingnummer
+    group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("group.id"), index=True)
+    # The day a full import no longer listed the pupil; the retention clock runs from here.
+    left_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    group: Mapped[Group | None] = relationship(lazy="joined")
+
+    @property
+    def name(self) -> str:
+        return " ".join(f"{self.first_name} {self.last_name}".split())
+
+
+class CasePupil(Base):
+    """A child linked to a case: affected, involved or reported as causing it."""
+
+    __tablename__ = "case_pupil"
+
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(sa.ForeignKey("pupil.id", ondelete="CASCADE"),
+                                          primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(sa.String(12))  # tracker.domain.pupils.LinkRole
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    linked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+
+    pupil: Mapped[Pupil] = relationship(lazy="joined")
+
+
+class RepetitionSignal(Base):
+    """A repeating pattern the anti-pestcoördinator was told about, once per pattern."""
+
+    __tablename__ = "repetition_signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # repeat_affected | repeat_pair | place
+    # What makes the pattern one: e.g. "pair:3:7"; ids and codes only, never names.
+    key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)  # the newest case of the pattern
+    case_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

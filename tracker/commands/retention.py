@@ -52,7 +52,7 @@ def due_command(now_text: str | None, as_json: bool) -> None:
     for key, count in view.counts.items():
         click.echo(f"  {key}: {count}")
     click.echo(f"held: {', '.join(map(str, view.held)) or '-'}")
-    click.echo(f"pupils due: {view.pupils_due} (no pupil register yet)")
+    click.echo(f"pupils due: {view.pupils_due} (left longer ago than the pupil setting)")
 
 
 COMMANDS = [retention_cli]

@@ -72,6 +72,13 @@ def default_rules() -> tuple[RetentionDefault, ...]:
 
 
 PUPIL_DEFAULT_DAYS = TWO_YEARS
+
+
+def pupil_due(left_on: date | None, days: int, today: date) -> bool:
+    """Return whether a pupil who left is past the pupil period (never while at school)."""
+    return left_on is not None and left_on + timedelta(days=days) < today
+
+
 OUTBOX_DEFAULT_DAYS = 30
 ACCESS_LOG_DEFAULT_DAYS = TWO_YEARS
 AUDIT_LOG_DEFAULT_DAYS = FIVE_YEARS * 2  # the audit log outlives what it records

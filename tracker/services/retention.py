@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.domain import retention as rules
+from tracker.domain.calendar import local_date
 from tracker.domain.retention import CaseClock, Hold, RetentionRefused
 from tracker.models import (
     AccessLog,
@@ -30,6 +31,7 @@ from tracker.models import (
     LegalHold,
     MeldcodeStep,
     OutboxMail,
+    Pupil,
     Report,
     RetentionRule,
     User,
@@ -189,7 +191,7 @@ class DueView:
     rules: dict[int, str]
     counts: dict[str, int]
     fingerprint: str
-    pupils_due: int = 0  # no pupil register yet (issue 15): the pupil rule is a setting only
+    pupils_due: int = 0  # pupils who left longer ago than the pupil setting (issue 15)
 
 
 def load_clocks(session: orm.Session) -> list[CaseClock]:
@@ -235,7 +237,15 @@ def current_due(session: orm.Session, now: datetime) -> DueView:
     starts = {cid: rules.clock_start(by_id[cid], now) for cid in result.due}
     return DueView(result.due, result.held, rule_of,
                    rules.counts_per_rule(rule_of, result.due),
-                   rules.fingerprint(result.due, starts))
+                   rules.fingerprint(result.due, starts), pupils_due(session, now))
+
+
+def pupils_due(session: orm.Session, now: datetime) -> int:
+    """Return how many pupils left longer ago than the pupil retention setting."""
+    days, today = setting_days(session, "retention_pupil_days"), local_date(now)
+    return sum(1 for left_on in session.scalars(sa.select(Pupil.left_on)
+                                                .where(Pupil.left_on.is_not(None)))
+               if rules.pupil_due(left_on, days, today))
 
 
 def record_proposal(session: orm.Session, now: datetime) -> DeletionBatch | None:

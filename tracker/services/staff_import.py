@@ -8,8 +8,6 @@ Several values in one cell are separated by | / + or spaces (or the other separa
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +17,7 @@ from sqlalchemy import orm
 
 from tracker.domain.addresses import LOCAL_NOT_ASCII, AddressError, normalise_address
 from tracker.models import Group, User
+from tracker.services import csv_file
 from tracker.services.admin import (
     AdminError,
     check_guarded_roles,
@@ -83,22 +82,6 @@ class Preview:
 
     def count(self, action: str) -> int:
         return sum(1 for line in self.lines if line.action == action and not line.errors)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return the text and the encoding: UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def _reader(text: str) -> csv.reader:
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _header(cells: list[str], preview: Preview) -> dict[str, int]:
@@ -178,23 +161,16 @@ def _current_groups(session: orm.Session, user: User) -> tuple[int, ...]:
 def parse(session: orm.Session, data: bytes) -> Preview:
     """Read a CSV file and compare it with the school; nothing is saved."""
     preview = Preview()
-    if len(data) > MAX_BYTES:
-        preview.file_errors.append("Het bestand is te groot (meer dan 500 kB).")
-        return preview
-    text, preview.encoding = decode(data)
-    rows = [r for r in _reader(text) if any(c.strip() for c in r)]
-    if not rows:
-        preview.file_errors.append("Het bestand is leeg.")
-        return preview
-    columns = _header(rows[0], preview)
+    file = csv_file.read(data, max_bytes=MAX_BYTES, max_lines=MAX_LINES)
+    preview.encoding, preview.file_errors = file.encoding, file.errors
     if preview.file_errors:
         return preview
-    if len(rows) > MAX_LINES:
-        preview.file_errors.append(f"Te veel regels: ten hoogste {MAX_LINES}.")
+    columns = _header(file.header, preview)
+    if preview.file_errors:
         return preview
     seen: dict[str, int] = {}
     existing_groups = set(session.scalars(sa.select(Group.number)))
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in file.rows:
         preview.lines.append(_parse_line(session, number, row, columns, seen))
     preview.new_groups = sorted({g for line in preview.lines if not line.errors
                                  for g in line.groups} - existing_groups)
