@@ -16,9 +16,10 @@ AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
 # queue: the user with their roles, counts per status, one page of cases, the groups filter
 QUEUE_QUERIES = 4
 # case page: user with roles, the case with its group, reports and participants, the
-# access-log insert, timeline, access log, actions, linked cases, staff for the forms;
+# access-log insert, timeline, access log, actions, linked cases, staff for the forms, the
+# children linked (their search runs only when asked);
 # a home_concern case also reads its meldcode steps
-CASE_QUERIES = 8
+CASE_QUERIES = 9
 MELDCODE_QUERIES = 1
 
 

@@ -74,6 +74,9 @@ EXPECT: dict[str, Rule] = {
     "cases.queue": STAFF_ONLY, "staff_report.form": STAFF_ONLY,
     "staff_report.submit": STAFF_ONLY, "staff_report.thanks": STAFF_ONLY,
     "cases.detail": CASE, "cases.acknowledge": CASE, "cases.act": CASE,
+    "case_pupils.search": CASE, "case_pupils.link": CASE, "case_pupils.unlink": CASE,
+    # A child's chronology: any staff member, then a made-up pupil is not found.
+    "pupils.chronology": Rule("roles", frozenset(STAFF)),
     # The sealed area.
     "confidential.queue": SEALED, "confidential.case": SEALED_CASE,
     # Administration.
@@ -111,7 +114,8 @@ MISSING = 987654
 VALUES = {"user_id": MISSING, "group_id": MISSING, "device_id": MISSING, "rule_id": MISSING,
           "token": "made-up-token-0000", "lang": "en", "day": "2026-12-25",
           "filename": "css/app.css", "step": 1, "action": "note", "key": "bullying",
-          "hold_id": MISSING, "grant_id": MISSING}
+          "hold_id": MISSING, "grant_id": MISSING,
+          "pupil_id": MISSING}
 # Walked last: they end the visitor's session.
 LAST = ("auth.logout",)
 

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -166,6 +167,38 @@ class MeldcodeForm(CaseForm):
         InputRequired(), NumberRange(min=1, max=len(MELDCODE_STEPS))])
     finding = _text(_l("Wat is gevonden of besloten"), _l("Schrijf op wat is gevonden of "
                                                           "besloten."))
+
+
+PUPIL_ROLES = {
+    "affected": _l("Getroffen: het overkwam dit kind"),
+    "involved": _l("Betrokken, bijvoorbeeld als omstander"),
+    "causing": _l("Genoemd als veroorzaker"),
+}
+
+
+class PupilSearchForm(FlaskForm):
+    name = StringField(_l("Zoek op naam"), validators=[Optional(), Length(max=100)],
+                       render_kw={"maxlength": 100, "autocomplete": "off"})
+
+
+class PupilLinkForm(FlaskForm):
+    # Not validated against the list: the service refuses a pupil one may not see, clearly.
+    pupil = SelectField(_l("Kind"), coerce=int, validate_choice=False)
+    role = RadioField(_l("Wat is dit kind in de melding?"), choices=_choices(PUPIL_ROLES),
+                      validators=[InputRequired(_l("Kies wat het kind in deze melding is."))])
+    # The search that found the pupils: a refused link shows the same list again.
+    query = HiddenField(validators=[Optional(), Length(max=100)])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if not self.pupil.data:
+            self.pupil.errors = [*self.pupil.errors, _l("Kies een kind.")]
+            return False
+        return ok
+
+
+class PupilUnlinkForm(FlaskForm):
+    pupil = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 # action name (URL) -> form class; the prefix keeps field ids unique on the page.

@@ -130,6 +130,12 @@ FIXED = (
     N_("Onbekend soort verzoek."),
     # tracker/domain/insight.py
     N_("De einddatum ligt vóór de begindatum: kies een periode van minstens één dag."),
+    # tracker/services/case_pupils.py
+    N_("Kies wat het kind in deze melding is."),
+    N_("Deze leerling kun je niet koppelen: niet gevonden, of niet in jouw groep."),
+    N_("Deze leerling is al aan deze melding gekoppeld. Ontkoppel eerst om de rol te "
+       "veranderen."),
+    N_("Deze leerling is niet aan deze melding gekoppeld."),
 )
 
 # Sentences with values. %(x)d matches a number; %(x)s any text. Values named in

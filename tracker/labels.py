@@ -59,7 +59,11 @@ EVENT = {
     "closed": _l("Gesloten"),
     "reopened": _l("Heropend"),
     "meldcode_step": _l("Meldcode-stap vastgelegd"),
+    "pupil_linked": _l("Kind gekoppeld"),
+    "pupil_unlinked": _l("Kind ontkoppeld"),
 }
+PUPIL_ROLE = {"affected": _l("getroffen"), "involved": _l("betrokken"),
+              "causing": _l("genoemd als veroorzaker")}
 
 PARTICIPANT = {"assignee": _l("Behandelaars"), "informed": _l("Geïnformeerd"),
                "escalated": _l("Via escalatie")}
@@ -153,6 +157,7 @@ def register(app: Flask) -> None:
         "category_label": category_label,
         "participant_label": _label_of(PARTICIPANT),
         "check_label": _label_of(CHECK),
+        "pupil_role_label": _label_of(PUPIL_ROLE),
         "channel_label": _label_of(CHANNEL),
         "referral_label": _referral_label,
         "current_locale": _lang,

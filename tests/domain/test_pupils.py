@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tracker.domain.pupils import may_see_pupil, name_key, parse_group
+from tracker.domain.pupils import may_see_pupil, name_key, parse_group, school_year_start
 from tracker.domain.retention import pupil_due
 
 
@@ -46,3 +46,11 @@ def test_a_pupil_who_left_is_due_after_the_setting(left_on, days, today, due):
 
 def test_name_key_ignores_case_and_spacing():
     assert name_key("  Sanne  de VRIES ") == name_key("sanne de vries")
+
+
+@pytest.mark.parametrize(("today", "start"), [
+    (date(2026, 12, 2), date(2026, 8, 1)), (date(2027, 7, 31), date(2026, 8, 1)),
+    (date(2027, 8, 1), date(2027, 8, 1)),
+])
+def test_the_school_year_starts_on_the_first_of_august(today, start):
+    assert school_year_start(today) == start

@@ -6,6 +6,7 @@ Pure rules (no Flask, no session): the views, the import and the chronology ask 
 from __future__ import annotations
 
 import re
+from datetime import date
 from enum import StrEnum
 
 
@@ -58,3 +59,9 @@ def name_key(name: str) -> str:
     """Return the form of a name used to match and search: lower case, single spaces."""
     return " ".join(name.casefold().split())
 
+
+
+def school_year_start(today: date) -> date:
+    """Return the first day of the school year that holds today (1 August, as in Dutch law)."""
+    year = today.year if today.month >= 8 else today.year - 1
+    return date(year, 8, 1)
