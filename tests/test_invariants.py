@@ -742,6 +742,8 @@ class WhoSeesWhat(RuleBasedStateMachine):
                 named.add(self.ids[self.who_by_name[data["owner"]]])
             elif event.kind == "reassigned" and data.get("to_user"):
                 named.add(int(data["to_user"]))
+            elif event.kind == "repetition_signal":  # the anti-pestcoördinator, informed
+                named |= {int(i) for i in data.get("informed", [])}
             named |= {self.ids[w] for e in emails if (w := self._who_email(e)) in self.ids}
         return named
 

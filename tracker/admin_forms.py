@@ -224,6 +224,12 @@ class SettingsForm(FlaskForm):
         render_kw={"type": "time"})
     followup_days = IntegerField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
         InputRequired(), NumberRange(1, 60, _l("Kies 1 tot 60 schooldagen."))])
+    repetition_days = IntegerField(_l("Herhaling: een kind opnieuw getroffen bij pesten "
+                                      "binnen (schooldagen)"), validators=[
+        Optional(), NumberRange(1, 200, _l("Kies 1 tot 200 schooldagen."))])
+    repetition_places = IntegerField(_l("Herhaling: meldingen van dezelfde plek binnen een "
+                                        "maand, vanaf"), validators=[
+        Optional(), NumberRange(2, 50, _l("Kies 2 tot 50 meldingen."))])
     default_ack = StringField(_l("Standaard termijn oppakken"), validators=[DataRequired()])
     default_resolve = StringField(_l("Standaard termijn afronden"), validators=[DataRequired()])
 

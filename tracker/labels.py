@@ -61,7 +61,11 @@ EVENT = {
     "meldcode_step": _l("Meldcode-stap vastgelegd"),
     "pupil_linked": _l("Kind gekoppeld"),
     "pupil_unlinked": _l("Kind ontkoppeld"),
+    "repetition_signal": _l("Herhaling gesignaleerd"),
 }
+SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
+          "repeat_pair": _l("dezelfde twee kinderen opnieuw"),
+          "place": _l("meerdere meldingen van dezelfde plek")}
 PUPIL_ROLE = {"affected": _l("getroffen"), "involved": _l("betrokken"),
               "causing": _l("genoemd als veroorzaker")}
 
@@ -158,6 +162,7 @@ def register(app: Flask) -> None:
         "participant_label": _label_of(PARTICIPANT),
         "check_label": _label_of(CHECK),
         "pupil_role_label": _label_of(PUPIL_ROLE),
+        "signal_label": _label_of(SIGNAL),
         "channel_label": _label_of(CHANNEL),
         "referral_label": _referral_label,
         "current_locale": _lang,

@@ -15,6 +15,7 @@ from sqlalchemy import orm
 
 from tracker.domain.pupils import LinkRole, may_see_pupil, name_key, sees_all_pupils
 from tracker.models import Case, CasePupil, CaseStatus, Pupil, User, group_teacher
+from tracker.services import repetition
 from tracker.services.cases import ActionRefused
 from tracker.services.timeline import add_event
 
@@ -72,6 +73,7 @@ def link(session: orm.Session, case: Case, actor: User, now: datetime, pupil_id:
     session.add(row)
     add_event(session, case, "pupil_linked", now, actor=actor, pupil=pupil.id, role=role)
     session.flush()
+    repetition.after_link(session, case, now)
     return row
 
 

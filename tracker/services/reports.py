@@ -17,7 +17,7 @@ from tracker.models import (
     ReporterType,
     User,
 )
-from tracker.services import notify, routing
+from tracker.services import notify, repetition, routing
 from tracker.services.timeline import add_event
 
 
@@ -106,4 +106,5 @@ def submit_report(session: orm.Session, data: ReportInput, now: datetime, *,
               notes=list(decision.notes))
     session.flush()
     notify.case_created(session, case, now)
+    repetition.after_report(session, case, data.location, now)
     return Submitted(report, case, duplicate=False)

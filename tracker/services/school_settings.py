@@ -7,6 +7,7 @@ Keys and shapes (defaults in DEFAULTS):
   quiet_hours: {"start": "17:00", "end": "07:30"}
   followup_days: int                    school days before "is het gestopt?"
   default_deadlines: {"ack": "2d", "resolve": "10d"}  for reports no rule matches
+  repetition: {"school_days": 20, "place_count": 3}  when a repeating pattern is signalled
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "quiet_hours": {"start": "17:00", "end": "07:30"},
     "followup_days": 10,
     "default_deadlines": {"ack": "2d", "resolve": "10d"},
+    "repetition": {"school_days": 20, "place_count": 3},
 }
 LOGO_MAX = 200 * 1024
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -47,6 +49,8 @@ def current(session: orm.Session, fallback_name: str = "") -> dict[str, Any]:
         "quiet_start": quiet["start"], "quiet_end": quiet["end"],
         "followup_days": get_setting(session, "followup_days", DEFAULTS["followup_days"]),
         "default_ack": deadlines["ack"], "default_resolve": deadlines["resolve"],
+        "repetition_days": repetition_thresholds(session)[0],
+        "repetition_places": repetition_thresholds(session)[1],
     }
 
 
@@ -71,6 +75,16 @@ def followup_days(session: orm.Session) -> int:
     """Return after how many school days a resolved bullying case gets its check."""
     value = get_setting(session, "followup_days", DEFAULTS["followup_days"])
     return value if isinstance(value, int) and value > 0 else DEFAULTS["followup_days"]
+
+
+def repetition_thresholds(session: orm.Session) -> tuple[int, int]:
+    """Return (school days between two bullying cases of a child, cases from one place in a
+    month) from which the anti-pestcoördinator is told of a repetition."""
+    value = get_setting(session, "repetition", None) or {}
+    default = DEFAULTS["repetition"]
+    days, places = value.get("school_days"), value.get("place_count")
+    return (days if isinstance(days, int) and days > 0 else default["school_days"],
+            places if isinstance(places, int) and places > 1 else default["place_count"])
 
 
 def default_deadlines(session: orm.Session) -> tuple[str, str]:
@@ -130,6 +144,10 @@ def save(session: orm.Session, actor: User, now: datetime, data: dict[str, Any],
     set_setting(session, actor, now, "quiet_hours",
                 {"start": data["quiet_start"], "end": data["quiet_end"]})
     set_setting(session, actor, now, "followup_days", int(data["followup_days"]))
+    if data.get("repetition_days") and data.get("repetition_places"):
+        set_setting(session, actor, now, "repetition",
+                    {"school_days": int(data["repetition_days"]),
+                     "place_count": int(data["repetition_places"])})
     set_setting(session, actor, now, "default_deadlines",
                 {"ack": data["default_ack"].strip(), "resolve": data["default_resolve"].strip()})
     if data.get("remove_logo"):

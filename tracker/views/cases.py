@@ -16,7 +16,7 @@ from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain_messages import translate_message
 from tracker.formatting import lazy_gettext as _l
 from tracker.labels import category_choices, queue_lines
-from tracker.services import case_pupils, case_work, notify
+from tracker.services import case_pupils, case_work, notify, repetition
 from tracker.services import cases as case_service
 from tracker.services.cases import record_view
 from tracker.views import no_store
@@ -35,7 +35,8 @@ def queue():
                          page=max(args.get("page", 1, type=int) or 1, 1),
                          status=args.get("status") or None, category=category, group=group,
                          role=role or None)
-    return no_store(render_template("cases/queue.html", view=view,
+    signals = repetition.for_queue(get_session(), current_user.model)
+    return no_store(render_template("cases/queue.html", view=view, signals=signals,
                                     lines=queue_lines(view.cases, "cases.detail"),
                                     roles=case_forms.ROLES,
                                     categories=category_choices("staff")))
