@@ -42,6 +42,7 @@ def current(session: orm.Session, fallback_name: str = "") -> dict[str, Any]:
     vp = get_setting(session, "vp_contact", DEFAULTS["vp_contact"])
     quiet = get_setting(session, "quiet_hours", DEFAULTS["quiet_hours"])
     deadlines = get_setting(session, "default_deadlines", DEFAULTS["default_deadlines"])
+    repetition_days, repetition_places = repetition_thresholds(session)
     return {
         "school_name": get_setting(session, "school_name", fallback_name),
         "vp_name": vp.get("name", ""), "vp_phone": vp.get("phone", ""),
@@ -49,8 +50,7 @@ def current(session: orm.Session, fallback_name: str = "") -> dict[str, Any]:
         "quiet_start": quiet["start"], "quiet_end": quiet["end"],
         "followup_days": get_setting(session, "followup_days", DEFAULTS["followup_days"]),
         "default_ack": deadlines["ack"], "default_resolve": deadlines["resolve"],
-        "repetition_days": repetition_thresholds(session)[0],
-        "repetition_places": repetition_thresholds(session)[1],
+        "repetition_days": repetition_days, "repetition_places": repetition_places,
     }
 
 
