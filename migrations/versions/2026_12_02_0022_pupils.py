@@ -1,7 +1,7 @@
 """pupils: the pupil register, children linked to cases, repetition signals (issue 15)
 
 Revision ID: 0022
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
