@@ -242,18 +242,18 @@ def print_logs(tmp: Path) -> None:
             print("\n".join("   | " + line for line in tail), flush=True)
 
 
-def run_tick() -> None:
-    tick = BENCH / "tick.py"
-    if not tick.exists():
+def run_script(name: str) -> None:
+    script = BENCH / name
+    if not script.exists():
         return
-    print(f"\n== {tick.relative_to(ROOT)}", flush=True)
-    done = subprocess.run([sys.executable, str(tick)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
+    print(f"\n== {script.relative_to(ROOT)}", flush=True)
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=1800)
     print(done.stdout, end="")
     if done.stderr:
         print(done.stderr, end="", file=sys.stderr)
     if done.returncode:
-        print(f"   ({tick.name} exited with {done.returncode})")
+        print(f"   ({script.name} exited with {done.returncode})")
 
 
 def main() -> None:
@@ -268,7 +268,8 @@ def main() -> None:
         else:
             print("\n(PostgreSQL skipped: set TRACKER_TEST_DATABASE_URL to include it)")
     print(f"\nbenchmark took {time.perf_counter() - started:.0f} s", flush=True)
-    run_tick()
+    run_script("tick.py")
+    run_script("insight.py")
 
 
 if __name__ == "__main__":

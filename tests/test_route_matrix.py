@@ -99,6 +99,12 @@ EXPECT: dict[str, Rule] = {
     "admin_grants.index": Rule("roles", frozenset({"admin", "directie", "vp", "bestuur", "fg"})),
     **{f"admin_grants.{name}": Rule("roles", frozenset({"vp", "bestuur", "fg"}))
        for name in ("confirm", "decline")},
+    # Insight (issue 14): the people who analyse; the vertrouwenspersoon has an own overview.
+    **{f"insight.{name}": Rule("roles", frozenset({"directie", "ib", "antipest", "fg", "vp"}))
+       for name in ("index", "export")},
+    "annual_report.show": Rule("roles", frozenset({"directie", "ib", "antipest", "fg"})),
+    "annual_report.save": Rule("roles", frozenset({"directie"})),
+    "annual_report.finalize": Rule("roles", frozenset({"directie"})),
     # Retention (issue 16): the FG; legal holds also the directie; /privacy for everyone.
     "privacy.statement": PUBLIC,
     **{f"retention.{name}": Rule("roles", frozenset({"fg"})) for name in (
@@ -115,7 +121,7 @@ VALUES = {"user_id": MISSING, "group_id": MISSING, "device_id": MISSING, "rule_i
           "token": "made-up-token-0000", "lang": "en", "day": "2026-12-25",
           "filename": "css/app.css", "step": 1, "action": "note", "key": "bullying",
           "hold_id": MISSING, "grant_id": MISSING,
-          "pupil_id": MISSING}
+          "pupil_id": MISSING, "kind": "csv"}
 # Walked last: they end the visitor's session.
 LAST = ("auth.logout",)
 

@@ -69,6 +69,12 @@ def sealed_clause(user: User) -> sa.ColumnElement[bool]:
     return sa.and_(_not_about(user), Case.confidential.is_(True))
 
 
+def insight_clause(user: User, *, sealed: bool) -> sa.ColumnElement[bool]:
+    """Return the cases an overview of this person counts: the ordinary ones they may see,
+    or, in the vertrouwenspersoon's own overview, the sealed ones."""
+    return sealed_clause(user) if sealed else visible_clause(user)
+
+
 # What a case page needs, in one query (a case has a handful of participants and reports);
 # teachers and roles only on access.
 CASE_PAGE_LOADS = (

@@ -128,7 +128,8 @@ FIXED = (
     N_("Vul een e-mailadres of een naam in."),
     N_("Zoek op een naam van minstens drie tekens."),
     N_("Onbekend soort verzoek."),
-    # tracker/domain/insight.py
+    # tracker/domain/insight.py, services/annual_report.py
+    N_("Het jaarverslag is definitief en kan niet meer worden gewijzigd."),
     N_("De einddatum ligt vóór de begindatum: kies een periode van minstens één dag."),
     # tracker/services/case_pupils.py
     N_("Kies wat het kind in deze melding is."),

@@ -193,6 +193,9 @@ class Case(Base):
     # Receipt codes are kept only as keyed hashes (DESIGN §8).
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
+    # When the reporter first came back with the code (/volgen or the kiosk): the overview's
+    # "codes used again" (issue 14). Written without a version bump (receipts.mark_used).
+    receipt_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reporter_email: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     reporter_language: Mapped[str] = mapped_column(sa.String(5), default="nl")
     # Tick bookkeeping (issue 5). tick_due = the next moment the tick must look at this case,

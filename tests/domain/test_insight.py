@@ -11,6 +11,7 @@ from tracker.domain.insight import (
     PeriodError,
     Shown,
     checked_period,
+    hidden_cells,
     months,
     parse_period,
     percentile,
@@ -20,6 +21,7 @@ from tracker.domain.insight import (
     suppress,
     suppress_share,
 )
+from tracker.domain.permissions import Viewer, overviews
 
 
 @pytest.mark.parametrize(("start", "end", "days"), [
@@ -123,3 +125,26 @@ def test_small_counts_are_suppressed(count, threshold, shown):
 ])
 def test_shares_hide_small_parts(part, whole, share):
     assert suppress_share(part, whole) == share
+
+
+@pytest.mark.parametrize(("counts", "hidden"), [
+    ([6, 1, 1], [True, True, True]),   # 1 + 1 = 2 could be read off the total: hide the 6 too
+    ([10, 3, 2], [False, True, True]),  # the hidden ones hold 5: nobody is pinned down
+    ([10, 3], [True, True]),            # one small cell beside a shown one: hide that one too
+    ([10, 7, 3], [False, True, True]),  # the smallest shown count joins the hidden 3
+    ([10, 0, 5], [False, False, False]),
+    ([2, 1], [True, True]),             # everything hidden; the total says the rest
+    ([], []),
+])
+def test_hidden_cells_never_let_the_total_give_a_small_count_away(counts, hidden):
+    assert hidden_cells(counts) == hidden
+
+
+@pytest.mark.parametrize(("roles", "kinds"), [
+    ({"directie"}, ("ordinary",)), ({"ib"}, ("ordinary",)), ({"anti_pest"}, ("ordinary",)),
+    ({"fg"}, ("ordinary",)), ({"vertrouwenspersoon"}, ("sealed",)),
+    ({"ib", "vertrouwenspersoon"}, ("ordinary", "sealed")),
+    ({"leerkracht"}, ()), ({"admin"}, ()), ({"bestuur"}, ()),
+])
+def test_who_has_which_overview(roles, kinds):
+    assert overviews(Viewer(id=1, roles=frozenset(roles))) == kinds

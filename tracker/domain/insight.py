@@ -180,3 +180,21 @@ def suppress_share(part: int, whole: int, threshold: int = DEFAULT_THRESHOLD) ->
     if whole < threshold or 0 < part < threshold or 0 < whole - part < threshold:
         return None
     return fraction(part, whole)
+
+
+def hidden_cells(counts: Sequence[int], threshold: int = DEFAULT_THRESHOLD) -> list[bool]:
+    """Return which cells of one table (whose total is shown) to hide.
+
+    A count from 1 to threshold - 1 is hidden; and since the total minus the shown cells
+    gives the hidden cells' sum, the hidden cells must together hold at least `threshold`:
+    otherwise the smallest shown count is hidden too (secondary suppression), until they do
+    or everything is hidden. One hidden 3 beside a shown 10 and a total of 13 would say 3.
+    """
+    hidden = [0 < n < threshold for n in counts]
+    while any(hidden) and sum(n for n, h in zip(counts, hidden, strict=True) if h) < threshold:
+        shown = [(n, i) for i, (n, h) in enumerate(zip(counts, hidden, strict=True))
+                 if not h and n > 0]
+        if not shown:
+            break
+        hidden[min(shown)[1]] = True
+    return hidden

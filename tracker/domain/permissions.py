@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 VP_ROLE = "vertrouwenspersoon"
 OVERSIGHT_ROLE = "directie"
+# Who analyses the figures (/overzicht, issue 14): each counts what they may see.
+INSIGHT_ROLES = frozenset({"directie", "anti_pest", "ib", "fg"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ def can_see_access_log(viewer: Viewer, case: CaseScope) -> bool:
     if not can_view(viewer, case):
         return False
     return (VP_ROLE if case.confidential else OVERSIGHT_ROLE) in viewer.roles
+
+
+def overviews(viewer: Viewer) -> tuple[str, ...]:
+    """Return the overviews the viewer may open: 'ordinary' (the cases they may see) and
+    'sealed' (the vertrouwenspersoon's own: the only place sealed cases are counted)."""
+    return tuple(kind for kind, ok in (("ordinary", bool(INSIGHT_ROLES & viewer.roles)),
+                                       ("sealed", VP_ROLE in viewer.roles)) if ok)
 
 
 # Why a person may not be given a case (None: they may). One rule for every way a case

@@ -61,6 +61,8 @@ class Figures:
     by_location: dict[str | None, int]
     ack_judged: int  # cases whose acknowledgement deadline is decided (met or passed)
     ack_in_time: int
+    resolve_judged: int  # the same for the resolution deadline
+    resolve_in_time: int
     to_acknowledge: Spread
     to_close: Spread
     escalated: int
@@ -73,6 +75,7 @@ class Figures:
     reachable: int  # cases with a receipt code or a reporter's e-mail address
     heard_back: int
     receipts: int
+    receipts_used: int
     to_first_message: Spread
     year_before: int | None = None
     year_before_by_category: dict[str, int] = field(default_factory=dict)
@@ -111,7 +114,10 @@ class _Query:
                  filters: Filters) -> None:
         self.session, self.period = session, period
         lo, hi = period.utc_bounds()
-        where = [Case.created_at >= lo, Case.created_at < hi, scope]
+        # The period as its own subquery: otherwise SQLite walks the `confidential` index
+        # of the scope and reads every case (bench, 50,000 cases: 23 -> 1.5 ms a count).
+        in_period = sa.select(Case.id).where(Case.created_at >= lo, Case.created_at < hi)
+        where = [Case.id.in_(in_period), scope]
         if filters.category is not None:
             where.append(Case.category == filters.category)
         if filters.group is not None:
@@ -129,6 +135,13 @@ class _Query:
 
     def count(self, *extra: sa.ColumnElement[bool]) -> int:
         return self.session.scalar(self.select(sa.func.count(Case.id)).where(*extra)) or 0
+
+    def counts(self, **conditions: sa.ColumnElement[bool]) -> dict[str, int]:
+        """Count the cases meeting each condition, all in one pass."""
+        row = self.session.execute(self.select(*(
+            sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0).label(name)
+            for name, cond in conditions.items()))).one()
+        return {name: int(n) for name, n in row._mapping.items()}
 
     def counts_by(self, column, *extra: sa.ColumnElement[bool]) -> dict:
         return grouped(self.session, self.select(column.label("k")).where(*extra))
@@ -167,6 +180,10 @@ def figures(session: orm.Session, period: Period, scope: sa.ColumnElement[bool],
     ack_decided = sa.and_(Case.ack_due.is_not(None),
                           sa.or_(Case.acknowledged_at.is_not(None), Case.ack_due <= now))
     in_time = sa.and_(Case.acknowledged_at.is_not(None), Case.acknowledged_at <= Case.ack_due)
+    resolve_decided = sa.and_(Case.resolve_due.is_not(None),
+                              sa.or_(Case.resolved_at.is_not(None), Case.resolve_due <= now))
+    resolved_in_time = sa.and_(Case.resolved_at.is_not(None),
+                               Case.resolved_at <= Case.resolve_due)
     first_message = (sa.select(CaseEvent.case_id, sa.func.min(CaseEvent.at).label("at"))
                      .where(CaseEvent.kind == HEARD_BACK_EVENT,
                             CaseEvent.case_id.in_(q.ids()))
@@ -184,9 +201,20 @@ def figures(session: orm.Session, period: Period, scope: sa.ColumnElement[bool],
                                            CaseEvent.data["to"].as_string().label("k"))
                         .where(CaseEvent.kind == "referred", CaseEvent.case_id.in_(q.ids()))
                         .distinct())
+    counted = q.counts(
+        reports=sa.true(), ack_judged=ack_decided, ack_in_time=sa.and_(ack_decided, in_time),
+        resolve_judged=resolve_decided,
+        resolve_in_time=sa.and_(resolve_decided, resolved_in_time),
+        escalated=Case.escalation_level > 0,
+        checks_recorded=Case.followup_result.is_not(None),
+        checks_stopped=Case.followup_result == "stopped",
+        reachable=reachable, heard_back=sa.and_(reachable, heard),
+        receipts=Case.receipt_hash.is_not(None),
+        receipts_used=sa.and_(Case.receipt_hash.is_not(None),
+                              Case.receipt_used_at.is_not(None)))
     result = Figures(
         period=period,
-        reports=q.count(),
+        **counted,
         by_month=[(m.first, per_month.get(i, 0)) for i, m in enumerate(month_list)],
         by_category=q.counts_by(Case.category),
         by_channel=q.counts_by(Report.channel),
@@ -195,22 +223,14 @@ def figures(session: orm.Session, period: Period, scope: sa.ColumnElement[bool],
         by_group=grouped(session, q.select(Group.number.label("k"))
                          .outerjoin(Group, Group.id == Case.group_id)),
         by_location=q.counts_by(Report.location),
-        ack_judged=q.count(ack_decided),
-        ack_in_time=q.count(ack_decided, in_time),
         to_acknowledge=q.spread(hours_between(session, Case.acknowledged_at, Case.created_at),
                                 Case.acknowledged_at.is_not(None)),
         to_close=q.spread(hours_between(session, Case.closed_at, Case.created_at),
                           Case.closed_at.is_not(None)),
-        escalated=q.count(Case.escalation_level > 0),
         referrals=referrals,
         meldcode_cases=sum(meldcode_steps.values()),
         meldcode_steps=meldcode_steps,
         legal_routes=q.counts_by(Case.route, Case.route.like("legal_%")),
-        checks_recorded=q.count(Case.followup_result.is_not(None)),
-        checks_stopped=q.count(Case.followup_result == "stopped"),
-        reachable=q.count(reachable),
-        heard_back=q.count(reachable, heard),
-        receipts=q.count(Case.receipt_hash.is_not(None)),
         to_first_message=q.spread_of(q.select(
             hours_between(session, first_message.c.at, Case.created_at).label("h"))
             .join(first_message, first_message.c.case_id == Case.id)),
@@ -238,3 +258,42 @@ def stats(session: orm.Session, period: Period, now: datetime) -> dict:
         "escalated": f.escalated,
         "reporter_heard_back": f.reporter_heard_back,
     }
+
+
+# --- exports (issue 14.3) -------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("nummer", "gemeld_op", "soort", "kanaal", "melder", "groep", "status",
+                  "opgepakt_op", "op_tijd_opgepakt", "afgerond_op", "op_tijd_afgerond",
+                  "gesloten_op", "escalaties", "doorverwezen_naar")
+
+
+def _deadline_met(done, due, now: datetime) -> sa.ColumnElement:
+    return sa.case((due.is_(None), sa.null()),
+                   (done.is_not(None), sa.case((done <= due, 1), else_=0)),
+                   (due <= now, 0), else_=sa.null())
+
+
+def export_rows(session: orm.Session, period: Period, scope: sa.ColumnElement[bool],
+                now: datetime, filters: Filters = Filters()) -> list[tuple]:
+    """Return one row of metadata per case (EXPORT_COLUMNS, times aware UTC), oldest first.
+
+    Metadata only: no description, names, addresses or notes. The referral is the body's key
+    (of several, the last in the alphabet: one column, the same on both databases)."""
+    q = _Query(session, period, scope, filters)
+    referrals = (sa.select(CaseEvent.case_id, sa.func.max(CaseEvent.data["to"].as_string())
+                           .label("to"))
+                 .where(CaseEvent.kind == "referred", CaseEvent.case_id.in_(q.ids()))
+                 .group_by(CaseEvent.case_id).subquery())
+    # Met (true), missed (false: late, or not done and the deadline passed) or open (null).
+    ack_met = _deadline_met(Case.acknowledged_at, Case.ack_due, now)
+    resolve_met = _deadline_met(Case.resolved_at, Case.resolve_due, now)
+    stmt = (q.select(Case.id, Case.created_at, Case.category, Report.channel,
+                     Report.reporter_type, Group.number, Case.status, Case.acknowledged_at,
+                     ack_met, Case.resolved_at, resolve_met, Case.closed_at,
+                     Case.escalation_level, referrals.c.to)
+            .outerjoin(Group, Group.id == Case.group_id)
+            .outerjoin(referrals, referrals.c.case_id == Case.id)
+            .order_by(Case.created_at, Case.id))
+    met = lambda v: None if v is None else bool(v)  # noqa: E731 - 1/0 on both databases
+    return [(*row[:8], met(row[8]), row[9], met(row[10]), *row[11:])
+            for row in session.execute(stmt)]

@@ -128,6 +128,16 @@ def lookup(session: orm.Session, key: bytes, code: str | tuple[str, ...],
     return Lookup(case)
 
 
+def mark_used(session: orm.Session, case: Case, now: datetime) -> None:
+    """Remember that the reporter came back with the code (the first time only).
+
+    A Core UPDATE, so the case's version stays: a member of staff with the case open is
+    not told that someone changed it."""
+    session.execute(sa.update(Case).where(Case.id == case.id, Case.receipt_used_at.is_(None))
+                    .values(receipt_used_at=now)
+                    .execution_options(synchronize_session=False))
+
+
 def reporter_stage(case: Case) -> str:
     """Return where the case stands, in the words a reporter understands: a key."""
     if case.status == CaseStatus.CLOSED:

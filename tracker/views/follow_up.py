@@ -76,6 +76,8 @@ def look_up():
     if found.case is None:
         # The same words for every wrong code, however close it was.
         return _page(FollowUpForm(formdata=None), unknown=True)
+    receipts.mark_used(get_session(), found.case, utcnow())
+    get_session().commit()
     session[STATE] = {"case": found.case.id, "t": time.time()}
     return redirect(url_for("follow_up.case"), code=303)
 

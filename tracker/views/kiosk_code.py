@@ -50,6 +50,8 @@ def code_tap():
     if found.case is None:
         return redirect(url_for("kiosk.code", fout="expired" if found.expired else "unknown"),
                         code=303)
+    receipts.mark_used(get_session(), found.case, utcnow())
+    get_session().commit()
     kiosk._save({"case": found.case.id})
     return redirect(url_for("kiosk.status"), code=303)
 
