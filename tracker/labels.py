@@ -62,6 +62,8 @@ EVENT = {
     "pupil_linked": _l("Kind gekoppeld"),
     "pupil_unlinked": _l("Kind ontkoppeld"),
     "repetition_signal": _l("Herhaling gesignaleerd"),
+    "reopened_by_reporter": _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
+    "informed": _l("Geïnformeerd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),
@@ -134,6 +136,7 @@ class QueueLine(NamedTuple):
     urgent: bool
     overdue: bool
     due: Markup
+    news: bool = False
 
 
 def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
@@ -147,7 +150,8 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
                       roles.get(row.primary_role, row.primary_role),
-                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due))
+                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due),
+                      row.news)
             for row in rows]
 
 

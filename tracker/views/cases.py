@@ -34,7 +34,7 @@ def queue():
     view = queries.queue(get_session(), current_user.model, utcnow(),
                          page=max(args.get("page", 1, type=int) or 1, 1),
                          status=args.get("status") or None, category=category, group=group,
-                         role=role or None)
+                         role=role or None, sort=args.get("sort"))
     signals = repetition.for_queue(get_session(), current_user.model)
     return no_store(render_template("cases/queue.html", view=view, signals=signals,
                                     lines=queue_lines(view.cases, "cases.detail"),
