@@ -138,7 +138,14 @@ class LinkForm(CaseForm):
 
 
 class ResolveForm(CaseForm):
-    outcome = _text(_l("Uitkomst"), _l("Beschrijf de uitkomst."))
+    outcome = _text(_l("Uitkomst (intern: de melder ziet dit nooit)"), _l("Beschrijf de uitkomst."))
+    # Shown to the reporter at follow-up (issue 12.2): a field set of its own on the page.
+    closing_message = TextAreaField(
+        _l("Slotbericht aan de melder (niet verplicht): de melder leest dit"), validators=[
+            Optional(),
+            Length(max=MESSAGE_MAX, message=_l("Gebruik ten hoogste %(max)d tekens.",
+                                               max=MESSAGE_MAX))],
+        render_kw={"rows": 3, "maxlength": MESSAGE_MAX})
 
 
 class ScheduleCheckForm(CaseForm):

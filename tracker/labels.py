@@ -50,6 +50,7 @@ EVENT = {
     "action_done": _l("Actie afgevinkt"),
     "note": _l("Interne notitie"),
     "message_to_reporter": _l("Bericht aan de melder"),
+    "closing_message": _l("Slotbericht aan de melder"),
     "reporter_message": _l("Bericht van de melder"),
     "referred": _l("Doorverwezen"),
     "linked": _l("Gekoppeld aan melding"),

@@ -136,13 +136,19 @@ def refer(session: orm.Session, case: Case, actor: User, now: datetime, version:
 
 
 def resolve(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
-            outcome: str) -> None:
-    """Resolve with an outcome; bullying gets its follow-up check planned at once.
+            outcome: str, *, closing_message: str = "", follow_up_url: str = "") -> None:
+    """Resolve with an (internal) outcome and, if given, a closing message for the reporter;
+    bullying gets its follow-up check planned at once.
 
     The check falls `followup_days` school days later (a school setting, default 10).
     """
+    from tracker.services import receipts
+
     record_step(session, case, Act.RESOLVE, actor, now, version, "resolved",
                 body=required_text(outcome))
+    if closing_message.strip():
+        receipts.message_reporter(session, case, actor, closing_message, now,
+                                  follow_up_url=follow_up_url, kind="closing_message")
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):

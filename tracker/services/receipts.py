@@ -35,7 +35,7 @@ from tracker.services.timeline import add_event
 CODE_LIFETIME_AFTER_CLOSE = timedelta(weeks=8)
 REPLY_MAX = 2000
 # Events a reporter may see at follow-up; internal notes never are among them.
-REPORTER_VISIBLE = ("message_to_reporter", "reporter_message")
+REPORTER_VISIBLE = ("message_to_reporter", "closing_message", "reporter_message")
 _MAX_TRIES = 50
 
 
@@ -192,14 +192,16 @@ def store_reply(session: orm.Session, case: Case, body: str, now: datetime, *,
 
 
 def message_reporter(session: orm.Session, case: Case, author: User, body: str,
-                     now: datetime, *, follow_up_url: str) -> CaseEvent:
-    """Add a staff message for the reporter; a parent who left an address gets a mail."""
+                     now: datetime, *, follow_up_url: str,
+                     kind: str = "message_to_reporter") -> CaseEvent:
+    """Add a staff message for the reporter (`kind`: a message, or the closing message of a
+    resolved case); a parent who left an address gets a mail."""
     from tracker.services.notify import enqueue_mail
 
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a message is 1 to REPLY_MAX characters")
-    event = add_event(session, case, "message_to_reporter", now, actor=author, body=body)
+    event = add_event(session, case, kind, now, actor=author, body=body)
     session.flush()
     if case.reporter_email:
         # The mail says only that there is news; the words stay behind the code.
