@@ -44,7 +44,7 @@ def test_child_reads_the_closing_message_and_still_happening_reaches_the_queue(
         resolve = desk.locator("details.case-action", has=desk.locator("summary",
                                                                        has_text="Afronden"))
         resolve.locator("summary").click()
-        resolve.get_by_label("Uitkomst (intern: de melder ziet dit nooit)").fill(
+        resolve.get_by_label("Uitkomst", exact=True).fill(
             "Gesprek met de groep gevoerd.")
         resolve.get_by_label(re.compile("Slotbericht aan de melder")).fill(CLOSING)
         with desk.expect_navigation():
