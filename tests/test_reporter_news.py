@@ -76,7 +76,7 @@ def mails(smtp_server, subject: str) -> dict[str, str]:
 
 def digest_line(smtp_server, to: str, case_id: int) -> str:
     [digest] = [m for m in smtp_server.messages if m["X-Envelope-To"] == to
-                and "uw casussen vandaag" in m["Subject"]]
+                and m["Subject"].startswith("Meldpunt: uw ") and "vandaag (" in m["Subject"]]
     return next((line for line in plain(digest).splitlines() if line.startswith(f"- #{case_id} ")),
                 "")
 
