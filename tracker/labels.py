@@ -50,6 +50,7 @@ EVENT = {
     "action_done": _l("Actie afgevinkt"),
     "note": _l("Interne notitie"),
     "message_to_reporter": _l("Bericht aan de melder"),
+    "closing_message": _l("Slotbericht aan de melder"),
     "reporter_message": _l("Bericht van de melder"),
     "referred": _l("Doorverwezen"),
     "linked": _l("Gekoppeld aan melding"),
@@ -62,6 +63,8 @@ EVENT = {
     "pupil_linked": _l("Kind gekoppeld"),
     "pupil_unlinked": _l("Kind ontkoppeld"),
     "repetition_signal": _l("Herhaling gesignaleerd"),
+    "reopened_by_reporter": _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
+    "informed": _l("Geïnformeerd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),
@@ -137,6 +140,7 @@ class QueueLine(NamedTuple):
     urgent: bool
     overdue: bool
     due: Markup
+    news: bool = False
 
 
 def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
@@ -150,7 +154,8 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
                       roles.get(row.primary_role, row.primary_role),
-                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due))
+                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due),
+                      row.news)
             for row in rows]
 
 
