@@ -50,6 +50,7 @@ EVENT = {
     "action_done": _l("Actie afgevinkt"),
     "note": _l("Interne notitie"),
     "message_to_reporter": _l("Bericht aan de melder"),
+    "closing_message": _l("Slotbericht aan de melder"),
     "reporter_message": _l("Bericht van de melder"),
     "referred": _l("Doorverwezen"),
     "linked": _l("Gekoppeld aan melding"),
@@ -62,6 +63,8 @@ EVENT = {
     "pupil_linked": _l("Kind gekoppeld"),
     "pupil_unlinked": _l("Kind ontkoppeld"),
     "repetition_signal": _l("Herhaling gesignaleerd"),
+    "reopened_by_reporter": _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
+    "informed": _l("Geïnformeerd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),
@@ -74,6 +77,9 @@ PARTICIPANT = {"assignee": _l("Behandelaars"), "informed": _l("Geïnformeerd"),
 CHECK = {"stopped": _l("het is gestopt"), "not_stopped": _l("het is niet gestopt")}
 CHANNEL = {"kiosk": _l("kiosk"), "web": _l("webformulier"), "staff": _l("medewerker")}
 
+# Where it happened, as the kiosk asks it; a parent's own words are shown as typed.
+LOCATION = {"school": _l("Op school"), "online": _l("Online"), "onderweg": _l("Onderweg"),
+            "thuis": _l("Thuis"), "elders": _l("Ergens anders")}
 REPORTER = {"child": _l("een kind"), "parent": _l("een ouder"), "staff": _l("een medewerker")}
 
 
@@ -134,6 +140,7 @@ class QueueLine(NamedTuple):
     urgent: bool
     overdue: bool
     due: Markup
+    news: bool = False
 
 
 def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
@@ -147,7 +154,8 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
                       roles.get(row.primary_role, row.primary_role),
-                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due))
+                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due),
+                      row.news)
             for row in rows]
 
 
@@ -164,6 +172,7 @@ def register(app: Flask) -> None:
         "pupil_role_label": _label_of(PUPIL_ROLE),
         "signal_label": _label_of(SIGNAL),
         "channel_label": _label_of(CHANNEL),
+        "location_label": _label_of(LOCATION),
         "referral_label": _referral_label,
         "current_locale": _lang,
         "translate_message": translate_message,
