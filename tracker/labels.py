@@ -74,6 +74,9 @@ PARTICIPANT = {"assignee": _l("Behandelaars"), "informed": _l("Geïnformeerd"),
 CHECK = {"stopped": _l("het is gestopt"), "not_stopped": _l("het is niet gestopt")}
 CHANNEL = {"kiosk": _l("kiosk"), "web": _l("webformulier"), "staff": _l("medewerker")}
 
+# Where it happened, as the kiosk asks it; a parent's own words are shown as typed.
+LOCATION = {"school": _l("Op school"), "online": _l("Online"), "onderweg": _l("Onderweg"),
+            "thuis": _l("Thuis"), "elders": _l("Ergens anders")}
 REPORTER = {"child": _l("een kind"), "parent": _l("een ouder"), "staff": _l("een medewerker")}
 
 
@@ -164,6 +167,7 @@ def register(app: Flask) -> None:
         "pupil_role_label": _label_of(PUPIL_ROLE),
         "signal_label": _label_of(SIGNAL),
         "channel_label": _label_of(CHANNEL),
+        "location_label": _label_of(LOCATION),
         "referral_label": _referral_label,
         "current_locale": _lang,
         "translate_message": translate_message,
