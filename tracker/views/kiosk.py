@@ -39,6 +39,7 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 csrf.exempt(bp)
 
 STATE = "kiosk"
+LOCATION_WORDS = LOCATION  # the insight overview's filter reads the kiosk's places from here
 QUICK_REPLIES = {  # key: (pictogram, child words, what staff read)
     "thanks": ("check", _l("Dank je wel"), "Dank je wel"),
     "stopped": ("danger-no", _l("Het is gestopt"), "Het is gestopt."),
