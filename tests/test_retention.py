@@ -20,6 +20,7 @@ from tracker.models import (
     AdminAudit,
     Case,
     CaseEvent,
+    CasePupil,
     LegalHold,
     OutboxMail,
     Pupil,
@@ -337,6 +338,11 @@ def test_done_when_a_case_becomes_a_tombstone_and_leaves_nothing_readable(tmp_pa
 def test_erasing_keeps_the_year_figures_for_every_category(app, session):
     """Unit-level: a tombstone keeps category, channel, reporter type, groep and dates."""
     case, _code = walk_to_closed(app, session, WORDS_A, category="cyberbullying", key="c")
+    pupil = Pupil(first_name="Noor", last_name="de Vries", group_id=case.group_id)
+    session.add(pupil)
+    session.flush()
+    session.add(CasePupil(case_id=case.id, pupil_id=pupil.id, role="affected"))
+    session.flush()
     before = (case.category, case.group_id, case.closed_at, case.reports[0].channel,
               case.reports[0].reporter_type, case.reports[0].created_at)
     retention.erase_case(session, case.id, utcnow())
@@ -349,6 +355,9 @@ def test_erasing_keeps_the_year_figures_for_every_category(app, session):
     assert {"created", "acknowledged", "resolved", "closed"} <= set(kinds)
     assert all(e.body is None for e in session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id)))
+    # the link to the child goes; the child stays in the register (its own clock)
+    assert session.scalars(sa.select(CasePupil).where(CasePupil.case_id == case.id)).all() == []
+    assert session.get(Pupil, pupil.id) is not None
 
 
 @pytest.mark.parametrize(("left_days_ago", "setting", "due"), [
