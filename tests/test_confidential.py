@@ -132,3 +132,17 @@ def test_the_access_log_cannot_be_changed(session, sealed):
     session.delete(entry)
     with pytest.raises(AccessLogIsAppendOnly):
         session.flush()
+
+
+def test_no_mail_about_a_sealed_case_reaches_anyone_but_a_vertrouwenspersoon(session, sealed):
+    from tracker.models import OutboxMail
+    from tracker.services.notify import mail_staff
+
+    people = {who: session.scalar(sa.select(User).where(User.email == f"{who}@demo.meldpunt.test"))
+              for who in ("directie", "leerkracht5", "vp")}
+    queued = mail_staff(session, people.values(), sealed, template="escalated", key="net",
+                        now=NOW)
+    assert [m.to for m in queued] == [people["vp"].email]
+    session.flush()
+    keys = set(session.scalars(sa.select(OutboxMail.key).where(OutboxMail.key.like("net:%"))))
+    assert keys == {f"net:{people['vp'].id}"}
