@@ -30,7 +30,7 @@ def test_the_admin_proposes_and_the_vp_confirms(browser, live_server):
     assert "wacht op bevestiging door een huidige vertrouwenspersoon" in admin.content()
     with admin.expect_navigation():
         admin.click("text=Voorstellen voor rollen")
-    assert "U heeft dit zelf voorgesteld" in admin.content()
+    assert "Je hebt dit zelf voorgesteld" in admin.content()
     assert admin.locator("button:has-text('Bevestigen')").count() == 0
 
     vp = browser.new_context(base_url=live_server.url, bypass_csp=True).new_page()
