@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker import audit_words
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
 from tracker.models import AdminAudit
@@ -46,10 +47,11 @@ def index():
 @require_roles("directie", "admin")
 def audit():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows = get_session().scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
-                                 .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
-    return render_template("admin/audit.html", rows=rows[:AUDIT_PAGE], page=page,
-                           more=len(rows) > AUDIT_PAGE)
+    db = get_session()
+    rows = db.scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
+                      .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
+    return render_template("admin/audit.html", rows=audit_words.entries(db, rows[:AUDIT_PAGE]),
+                           page=page, more=len(rows) > AUDIT_PAGE)
 
 
 @bp.get("/instellingen")
