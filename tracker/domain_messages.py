@@ -47,6 +47,7 @@ FIXED = (
     N_("Deze stap van de meldcode bestaat niet."),
     N_("Kies een persoon of een rol."),
     N_("Er is niemand met deze rol die deze melding kan krijgen."),
+    N_("Een vertrouwelijke melding kan alleen naar een vertrouwenspersoon."),
     # tracker/services/first_run.py, user_tokens.py
     N_("Meldpunt is al ingericht: er bestaan al accounts."),
     N_("Meldpunt is al ingericht. Log in met een bestaand account."),
