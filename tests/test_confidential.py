@@ -165,8 +165,8 @@ def test_the_sealed_page_offers_only_what_may_hold_a_sealed_case(client, session
     # A hand-made post of a role that may not hold it gets the true reason.
     refused = post_form(client, f"/cases/{sealed.id}/assign",
                         {"assign-reason": "Graag overnemen"},
-                        form_url=f"/vertrouwelijk/{sealed.id}", tampered={"assign-role": "leerkracht"},
-                        follow_redirects=True)
+                        form_url=f"/vertrouwelijk/{sealed.id}",
+                        tampered={"assign-role": "leerkracht"}, follow_redirects=True)
     assert "alleen naar een vertrouwenspersoon" in refused.get_data(as_text=True)
 
     ib = session.scalar(sa.select(User).where(User.email == "ib@demo.meldpunt.test"))
