@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.access import sealed_clause, visible_clause
-from tracker.domain.permissions import role_may_hold
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain.states import CaseAction as Act
 from tracker.models import (
@@ -55,6 +54,8 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
         targets = [user_by_id(session, user_id)]
         ensure_can_receive(case, targets[0])
     elif role in ROLE_ASSIGNABLE:
+        from tracker.domain.permissions import role_may_hold  # (imports kept apart: see git log)
+
         if not role_may_hold(role, case.confidential):
             raise ActionRefused("Een vertrouwelijke melding kan alleen naar een "
                                 "vertrouwenspersoon.")

@@ -47,11 +47,12 @@ def index():
 @require_roles("directie", "admin")
 def audit():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    db = get_session()
-    rows = db.scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
-                      .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
-    return render_template("admin/audit.html", rows=audit_words.entries(db, rows[:AUDIT_PAGE]),
-                           page=page, more=len(rows) > AUDIT_PAGE)
+    rows = get_session().scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
+                                 .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
+    # In words: action labels, people by name, "veld: oud → nieuw" (tracker/audit_words.py).
+    rows = audit_words.entries(get_session(), rows[:AUDIT_PAGE + 1])
+    return render_template("admin/audit.html", rows=rows[:AUDIT_PAGE], page=page,
+                           more=len(rows) > AUDIT_PAGE)
 
 
 @bp.get("/instellingen")
