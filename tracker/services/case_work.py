@@ -54,7 +54,7 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
         targets = [user_by_id(session, user_id)]
         ensure_can_receive(case, targets[0])
     elif role in ROLE_ASSIGNABLE:
-        from tracker.domain.permissions import role_may_hold  # (imports kept apart: see git log)
+        from tracker.domain.permissions import role_may_hold
 
         if not role_may_hold(role, case.confidential):
             raise ActionRefused("Een vertrouwelijke melding kan alleen naar een "
