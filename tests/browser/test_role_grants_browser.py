@@ -44,6 +44,15 @@ def test_the_admin_proposes_and_the_vp_confirms(browser, live_server):
     assert "Wendy Wouters heeft de rol nu" in vp.content()
     assert "Er wachten geen voorstellen." in vp.content()
 
+    # Beheer → Logboek tells it in words, not as developer output.
+    with admin.expect_navigation():
+        admin.click("nav.admin-nav >> text=Logboek")
+    check_axe(admin, "admin log")
+    log = admin.locator("table.audit").inner_text()
+    assert "Rol voorgesteld: Wendy Wouters" in log and "Rol bevestigd: Wendy Wouters" in log
+    assert "rol: vertrouwenspersoon" in log
+    assert "role.propose" not in log and "user:" not in log and "{" not in log
+
     with live_server.session() as db:
         wendy = db.get(User, person_id)
         assert "vertrouwenspersoon" in wendy.role_keys
