@@ -120,3 +120,11 @@ def test_the_log_reads_in_words(client, session):
     assert "werkdagen: ma, di, wo, do, vr → ma, di" in html
     assert "rollen: leerkracht → anti-pestcoördinator, leerkracht" in html
     assert "staff.update" not in html and "user:" not in html and '"workdays"' not in html
+
+
+def test_a_kiosk_enrolment_reads_its_link_expiry_as_a_date(client, session):
+    login_2fa(client, session, "admin")
+    post_form(client, "/admin/kiosks/", {"name": "Hal boven"})
+    html = htmllib.unescape(client.get("/admin/audit").get_data(as_text=True))
+    assert "Kiosk aangemeld: Hal boven" in html
+    assert "aanmeldlink geldig tot: <time" in html and "link_expires" not in html

@@ -8,14 +8,16 @@ tests/test_admin_audit.py fails when an audit() call anywhere writes an action w
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from sqlalchemy import orm
 
 from tracker.formatting import gettext as _
 from tracker.formatting import lazy_gettext as _l
+from tracker.formatting import time_tag
 from tracker.labels import category_label, role_label
 from tracker.models import AdminAudit, KioskDevice, User
 
@@ -120,6 +122,7 @@ HIDDEN = frozenset({"grant", "hold"})
 PEOPLE_FIELDS = frozenset({"cases_to", "teachers"})
 ROLE_FIELDS = frozenset({"roles", "role", "primary_role", "informed_roles", "chain"})
 CASE_FIELDS = frozenset({"cases", "cases_moved"})
+MOMENT_FIELDS = frozenset({"link_expires", "approved_at", "ends_on", "from", "to", "day"})
 
 
 class Change(NamedTuple):
@@ -219,6 +222,8 @@ class _Words:
             return ", ".join(role_label(r) for r in _list(value))
         if field in CASE_FIELDS:
             return ", ".join(f"#{c}" for c in _list(value))
+        if field in MOMENT_FIELDS and isinstance(value, str):
+            return _moment(value)
         if field == "category":
             return str(category_label(value))
         if field == "workdays" and isinstance(value, str):
@@ -228,6 +233,17 @@ class _Words:
         if isinstance(value, list):
             return ", ".join(self.value(field, v) for v in value)
         return str(value)
+
+
+def _moment(value: str) -> str:
+    """An ISO moment in the reader's words and time zone; an ISO date as a date."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if len(value) == 10:  # a date
+        return format_date(moment.date(), "EEE d MMM yyyy")
+    return time_tag(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
 def _list(value: Any) -> list[Any]:
