@@ -50,6 +50,7 @@ ACTIONS = {
     "retention.hold": _l("Bewaarplicht gezet"),
     "retention.release": _l("Bewaarplicht opgeheven"),
     "retention.deleted": _l("Meldingen gewist na de bewaartermijn"),
+    "pupils.import": _l("Leerlingen ingelezen"),
     "subject_request.access": _l("Verzoek om inzage vastgelegd"),
     "subject_request.correction": _l("Verzoek om correctie vastgelegd"),
     "subject_request.erasure": _l("Verzoek om verwijdering vastgelegd"),
@@ -98,6 +99,10 @@ FIELDS = {
     "approved_by": _l("goedgekeurd door"),
     "approved_at": _l("goedgekeurd op"),
     "erased": _l("gewist"),
+    "created": _l("nieuw"),
+    "updated": _l("bijgewerkt"),
+    "moved": _l("naar een andere groep"),
+    "left": _l("van school"),
 }
 
 SETTINGS = {
@@ -193,6 +198,8 @@ class _Words:
             return key
         if kind == "subject_request":
             return _("verzoek #%(id)s", id=key)
+        if target == "leerlingen":
+            return _("leerlingen")
         if kind == "deletion_batch":
             return _("verwijderronde #%(id)s", id=key)
         return target
