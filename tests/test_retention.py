@@ -174,6 +174,8 @@ def test_the_fg_changes_a_rule_and_zero_days_is_refused(client, session):
     login_2fa(client, session, "fg")
     page = client.get("/admin/bewaartermijnen/")
     assert "730 dagen" in page.get_data(as_text=True)
+    assert "Zorg over de thuissituatie (meldcode)</" in page.get_data(as_text=True)
+    assert "(meldcode) (meldcode)" not in page.get_data(as_text=True)
     refused = post_form(client, "/admin/bewaartermijnen/regel/bullying",
                         {"bullying-days": "0"}, form_url="/admin/bewaartermijnen/")
     assert refused.status_code == 422
@@ -393,6 +395,9 @@ def test_the_fg_finds_a_parent_and_exports_their_data_without_other_peoples(app,
     page = client.get("/admin/bewaartermijnen/inzage?email=&name=Jozefien+Brandsma")
     html = page.get_data(as_text=True)
     assert f"#{own.id}" in html and f"#{other.id}" in html
+    assert "Gevonden in 2 meldingen" in html
+    one = client.get("/admin/bewaartermijnen/inzage?email=&name=Anne+Anderwijs")
+    assert "Gevonden in 1 melding<" in one.get_data(as_text=True)
     data = json.loads(client.get("/admin/bewaartermijnen/inzage/export.json?email="
                                  "jozefien.brandsma%40example.org&name=Jozefien+Brandsma")
                       .get_data(as_text=True))

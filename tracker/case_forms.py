@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from tracker.domain.permissions import role_may_hold
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.formatting import lazy_gettext as _l
 
@@ -269,6 +270,10 @@ class CaseForms(dict):
                 defaults["owner"] = self.actor_id
             form = _fill(FORMS[name](formdata=None, prefix=name, version=version, **defaults),
                          self._choices)
+            if name == "assign":  # a sealed case offers only roles that may hold it
+                form.role.choices = _choices(
+                    {k: v for k, v in ROLES.items() if role_may_hold(k, self.case.confidential)},
+                    _l("— kies een rol —"))
         self[name] = form
         return form
 

@@ -54,6 +54,11 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
         targets = [user_by_id(session, user_id)]
         ensure_can_receive(case, targets[0])
     elif role in ROLE_ASSIGNABLE:
+        from tracker.domain.permissions import role_may_hold
+
+        if not role_may_hold(role, case.confidential):
+            raise ActionRefused("Een vertrouwelijke melding kan alleen naar een "
+                                "vertrouwenspersoon.")
         everyone = _role_people(session, case, role)
         targets = [u for u in everyone if u.id != case.about_user_id]
         if case.confidential:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker import audit_words
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
 from tracker.models import AdminAudit
@@ -48,6 +49,8 @@ def audit():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = get_session().scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
                                  .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
+    # In words: action labels, people by name, "veld: oud → nieuw" (tracker/audit_words.py).
+    rows = audit_words.entries(get_session(), rows[:AUDIT_PAGE + 1])
     return render_template("admin/audit.html", rows=rows[:AUDIT_PAGE], page=page,
                            more=len(rows) > AUDIT_PAGE)
 

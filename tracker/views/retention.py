@@ -48,8 +48,6 @@ def rule_label(key: str) -> str:
         return _("Vertrouwelijke meldingen (vertrouwenspersoon)")
     if key == service.rules.LEGAL_ROUTE:
         return _("Wettelijke route (zedenzaak medewerker, datalek)")
-    if key == "home_concern":
-        return _("%(category)s (meldcode)", category=category_label(key))
     return str(category_label(key))
 
 
