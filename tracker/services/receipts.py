@@ -27,6 +27,7 @@ from tracker.domain.codes import (
     parse_picture_code,
     picture_code_string,
 )
+from tracker.domain.events import REPORTER_VISIBLE, EventKind
 from tracker.models import Case, CaseEvent, CaseStatus, User
 from tracker.services.timeline import add_event
 
@@ -34,7 +35,6 @@ from tracker.services.timeline import add_event
 CODE_LIFETIME_AFTER_CLOSE = timedelta(weeks=8)
 REPLY_MAX = 2000
 # Events a reporter may see at follow-up; internal notes never are among them.
-REPORTER_VISIBLE = ("message_to_reporter", "reporter_message")
 _MAX_TRIES = 50
 
 
@@ -165,7 +165,7 @@ def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
             submission_key = None  # an old page sent again with other words: a new message
     case.updated_at = now
     data = {"taps": taps} if taps else {}
-    event = add_event(session, case, "reporter_message", now, actor_label=actor_label,
+    event = add_event(session, case, EventKind.REPORTER_MESSAGE, now, actor_label=actor_label,
                       body=body, **data)
     event.submission_key = submission_key
     return event
@@ -194,7 +194,7 @@ def message_reporter(session: orm.Session, case: Case, author: User, body: str,
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a message is 1 to REPLY_MAX characters")
-    event = add_event(session, case, "message_to_reporter", now, actor=author, body=body)
+    event = add_event(session, case, EventKind.MESSAGE_TO_REPORTER, now, actor=author, body=body)
     session.flush()
     if case.reporter_email:
         # The mail says only that there is news; the words stay behind the code.
