@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import EmailAddress
+from tracker.forms import EmailAddress, WholeNumberField, id_number
 from tracker.services.user_tokens import MIN_PASSWORD
 
 
@@ -77,11 +76,11 @@ class DeactivateForm(FlaskForm):
 
 
 class GroupForm(FlaskForm):
-    number = IntegerField(_l("Groepsnummer"), validators=[
+    number = WholeNumberField(_l("Groepsnummer"), validators=[
         InputRequired(_l("Vul een groepsnummer in.")),
         NumberRange(1, 999, _l("Een groepsnummer ligt tussen 1 en 999."))])
     name = StringField(_l("Naam"), validators=[Optional(), Length(max=60)])
-    teachers = CheckboxesField(_l("Leerkrachten"), coerce=int, validate_choice=True)
+    teachers = CheckboxesField(_l("Leerkrachten"), coerce=id_number, validate_choice=True)
     active = BooleanField(_l("Actief"), default=True)
 
 
@@ -159,7 +158,7 @@ class KioskForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
-    priority = IntegerField(_l("Volgorde (laag = eerst)"), validators=[
+    priority = WholeNumberField(_l("Volgorde (laag = eerst)"), validators=[
         InputRequired(_l("Vul een volgnummer in.")), NumberRange(0, 100000)])
     category = SelectField(_l("Soort melding"), validate_choice=True)
     reporter_types = CheckboxesField(_l("Van wie (leeg = iedereen)"), choices=choices(
@@ -222,12 +221,12 @@ class SettingsForm(FlaskForm):
     quiet_end = StringField(_l("Stille uren tot"), validators=[
         DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Gebruik uu:mm."))],
         render_kw={"type": "time"})
-    followup_days = IntegerField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
+    followup_days = WholeNumberField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
         InputRequired(), NumberRange(1, 60, _l("Kies 1 tot 60 schooldagen."))])
-    repetition_days = IntegerField(_l("Herhaling: een kind opnieuw getroffen bij pesten "
+    repetition_days = WholeNumberField(_l("Herhaling: een kind opnieuw getroffen bij pesten "
                                       "binnen (schooldagen)"), validators=[
         Optional(), NumberRange(1, 200, _l("Kies 1 tot 200 schooldagen."))])
-    repetition_places = IntegerField(_l("Herhaling: meldingen van dezelfde plek binnen een "
+    repetition_places = WholeNumberField(_l("Herhaling: meldingen van dezelfde plek binnen een "
                                         "maand, vanaf"), validators=[
         Optional(), NumberRange(2, 50, _l("Kies 2 tot 50 meldingen."))])
     default_ack = StringField(_l("Standaard termijn oppakken"), validators=[DataRequired()])

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -27,6 +28,7 @@ from wtforms.validators import (
 )
 
 from tracker.domain import addresses
+from tracker.domain.numbers import whole_number
 from tracker.formatting import lazy_gettext as _l
 
 DESCRIPTION_MAX = 5000
@@ -53,6 +55,28 @@ class EmailAddress:
             field.data = addresses.normalise_address(field.data)
         except addresses.AddressError as refused:
             raise StopValidation(str(ADDRESS_MESSAGES[refused.reason])) from None
+
+
+def id_number(value: object) -> int:
+    """Coerce a select's or checkbox's value to an id (`coerce=id_number`): ASCII digits up
+    to PostgreSQL's integer, else ValueError (the form says the choice is not valid)."""
+    number = value if isinstance(value, int) and 0 <= value else whole_number(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+class WholeNumberField(IntegerField):
+    """A whole number as a person types it: the digits 0-9, no larger than the database
+    holds. IntegerField reads "١٢" as 12 and passes 2**63 on to a query that fails."""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0]
+        self.data = whole_number(text.strip()) if isinstance(text, str) else None
+        if self.data is None:
+            raise ValueError(_l("Vul een heel getal in, bijvoorbeeld 5."))
 
 
 def new_submission_key() -> str:

@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.admin_forms import choices
 from tracker.domain.retention import MAX_DAYS, MIN_DAYS
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import EmailAddress
+from tracker.forms import EmailAddress, WholeNumberField
 
 
 def _days():
@@ -28,25 +27,25 @@ def _days():
 
 
 class RuleForm(FlaskForm):
-    days = IntegerField(_l("Dagen na het sluiten"), validators=_days())
+    days = WholeNumberField(_l("Dagen na het sluiten"), validators=_days())
     source = TextAreaField(_l("Bron of reden"), validators=[Length(max=2000)])
 
 
 class RetentionSettingsForm(FlaskForm):
-    retention_pupil_days = IntegerField(_l("Leerlinggegevens: dagen na vertrek van de leerling"),
-                                        validators=_days())
-    retention_outbox_days = IntegerField(_l("Verstuurde mail: dagen bewaren na verzending"),
-                                         validators=_days())
-    retention_access_log_days = IntegerField(_l("Inzagelog (wie opende welke melding): dagen"),
+    retention_pupil_days = WholeNumberField(
+        _l("Leerlinggegevens: dagen na vertrek van de leerling"), validators=_days())
+    retention_outbox_days = WholeNumberField(_l("Verstuurde mail: dagen bewaren na verzending"),
                                              validators=_days())
-    retention_audit_log_days = IntegerField(_l("Logboek beheer: dagen"), validators=_days())
+    retention_access_log_days = WholeNumberField(
+        _l("Inzagelog (wie opende welke melding): dagen"), validators=_days())
+    retention_audit_log_days = WholeNumberField(_l("Logboek beheer: dagen"), validators=_days())
     fg_name = StringField(_l("Naam van de FG"), validators=[Optional(), Length(max=120)])
     fg_email = EmailField(_l("E-mailadres van de FG"), validators=[Optional(), EmailAddress()])
     fg_phone = StringField(_l("Telefoon van de FG"), validators=[Optional(), Length(max=40)])
 
 
 class HoldForm(FlaskForm):
-    case_id = IntegerField(_l("Meldingnummer"), validators=[
+    case_id = WholeNumberField(_l("Meldingnummer"), validators=[
         InputRequired(_l("Vul het nummer van de melding in.")),
         NumberRange(min=1, message=_l("Vul het nummer van de melding in."))])
     reason = TextAreaField(_l("Reden"), validators=[

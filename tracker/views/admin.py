@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
+from tracker.input_guard import id_arg
 from tracker.models import AdminAudit
 from tracker.services import school_settings as settings_service
 from tracker.services.admin import get_setting
@@ -45,7 +46,7 @@ def index():
 @bp.get("/audit")
 @require_roles("directie", "admin")
 def audit():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=id_arg) or 1, 1)
     rows = get_session().scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
                                  .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
     return render_template("admin/audit.html", rows=rows[:AUDIT_PAGE], page=page,
