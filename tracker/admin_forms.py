@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import EmailAddress, WholeNumberField, id_number
+from tracker.forms import EmailAddress, Form, WholeNumberField, id_number
 from tracker.services.user_tokens import MIN_PASSWORD
 
 
@@ -59,7 +58,7 @@ def _new_password():
                    message=_l("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD))]
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
                                                Length(max=120)])
     email = EmailField(_l("E-mailadres"), validators=_email())
@@ -69,13 +68,13 @@ class StaffForm(FlaskForm):
                                validators=[DataRequired(_l("Kies minstens één werkdag."))])
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     # Not rendered when there is nothing to hand over: then "" (nobody), not an invalid choice.
     successor = SelectField(_l("Wie neemt de open meldingen over?"), validate_choice=True,
                             default="")
 
 
-class GroupForm(FlaskForm):
+class GroupForm(Form):
     number = WholeNumberField(_l("Groepsnummer"), validators=[
         InputRequired(_l("Vul een groepsnummer in.")),
         NumberRange(1, 999, _l("Een groepsnummer ligt tussen 1 en 999."))])
@@ -84,21 +83,21 @@ class GroupForm(FlaskForm):
     active = BooleanField(_l("Actief"), default=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV-bestand"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     send_invites = BooleanField(_l("Stuur nieuwe collega's een uitnodiging per e-mail"),
                                 default=True)
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("E-mailadres"), validators=_email())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=_new_password(),
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Nog een keer"), validators=[
@@ -106,7 +105,7 @@ class NewPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     token = StringField(_l("Installatiecode uit de console"),
                         validators=[DataRequired(_l("Vul de installatiecode in."))],
                         render_kw={"autocomplete": "off"})
@@ -151,13 +150,13 @@ class SetupForm(FlaskForm):
                 for role, prefix in self.HOLDERS if (self[f"{prefix}_email"].data or "").strip()}
 
 
-class KioskForm(FlaskForm):
+class KioskForm(Form):
     name = StringField(_l("Naam van het apparaat"), validators=[
         DataRequired(_l("Geef het apparaat een naam, bijvoorbeeld 'Tablet gang boven'.")),
         Length(max=80)])
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     priority = WholeNumberField(_l("Volgorde (laag = eerst)"), validators=[
         InputRequired(_l("Vul een volgnummer in.")), NumberRange(0, 100000)])
     category = SelectField(_l("Soort melding"), validate_choice=True)
@@ -174,7 +173,7 @@ class RuleForm(FlaskForm):
     enabled = BooleanField(_l("Aan"), default=True)
 
 
-class TryForm(FlaskForm):
+class TryForm(Form):
     class Meta:
         csrf = False  # read-only GET form
 
@@ -187,7 +186,7 @@ class TryForm(FlaskForm):
     confidential = BooleanField(_l("Vertrouwelijk"))
 
 
-class ClosedDayForm(FlaskForm):
+class ClosedDayForm(Form):
     start = StringField(_l("Van"), validators=[DataRequired(_l("Vul een datum in."))],
                         render_kw={"type": "date"})
     end = StringField(_l("Tot en met (leeg = één dag)"), validators=[Optional()],
@@ -199,13 +198,13 @@ class ClosedDayForm(FlaskForm):
                                              ("public_holiday", _l("feestdag"))))
 
 
-class RegionImportForm(FlaskForm):
+class RegionImportForm(Form):
     region = SelectField(_l("Regio"), choices=choices(
         ("noord", _l("Noord")), ("midden", _l("Midden")), ("zuid", _l("Zuid"))))
     school_year = SelectField(_l("Schooljaar"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     school_name = StringField(_l("Naam van de school"), validators=[
         DataRequired(_l("Vul de naam van de school in.")), Length(max=120)])
     logo = FileField(_l("Logo (PNG of SVG, ten hoogste 200 kB)"))

@@ -26,7 +26,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import WholeNumberField, id_number
+from tracker.forms import Form, WholeNumberField, id_number
 
 TEXT_MAX = 5000
 MESSAGE_MAX = 2000
@@ -61,13 +61,13 @@ def _text(label, message, max_=TEXT_MAX, rows=3):
         render_kw={"rows": rows, "maxlength": max_})
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Base: the case version the page showed (a stale form is refused)."""
 
     version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     # The version is optional here: "Ik pak dit op" is safe to repeat (the state refuses it).
     version = WholeNumberField(widget=HiddenInput(), validators=[Optional()])
 

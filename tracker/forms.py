@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import (
     BooleanField,
     EmailField,
@@ -27,6 +29,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from tracker import resume
 from tracker.domain import addresses
 from tracker.domain.numbers import whole_number
 from tracker.formatting import lazy_gettext as _l
@@ -57,6 +60,24 @@ class EmailAddress:
             raise StopValidation(str(ADDRESS_MESSAGES[refused.reason])) from None
 
 
+class Form(FlaskForm):
+    """Every form of the app: on the page a stashed form was sent from (tracker/resume.py),
+    the form it was comes back filled in with what the person typed (and says so: `restored`)."""
+
+    restored = False
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # On a GET, forms are made empty (formdata None, or left to Flask-WTF): fill the
+            # one whose fields were stashed.
+            if (formdata is _Auto or formdata is None) and request.method == "GET":
+                kept = resume.restored_for({field.name for field in form})
+                if kept is not None:
+                    form.restored = True
+                    return kept
+            return super().wrap_formdata(form, formdata)
+
+
 def id_number(value: object) -> int:
     """Coerce a select's or checkbox's value to an id (`coerce=id_number`): ASCII digits up
     to PostgreSQL's integer, else ValueError (the form says the choice is not valid)."""
@@ -84,7 +105,7 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in."))],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Wachtwoord"),
@@ -92,18 +113,18 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form with only its CSRF token: for one-click actions."""
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Vul de code in.")),
                                                Length(max=40, message=_l("Deze code is te lang."))],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text",
                                   "autocapitalize": "off", "spellcheck": "false"})
 
 
-class ParentReportForm(FlaskForm):
+class ParentReportForm(Form):
     submission_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     category = SelectField(_l("Wat is er gebeurd?"),
                            validators=[InputRequired(_l("Kies wat er is gebeurd."))],
@@ -161,14 +182,14 @@ class StaffReportForm(ParentReportForm):
     group = SelectField(_l("Om welke groep gaat het?"), validate_choice=True)
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     code = StringField(_l("Uw code"),
                        validators=[DataRequired(_l("Vul uw code in.")), Length(max=200)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false", "maxlength": 200})
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     submission_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     body = TextAreaField(_l("Uw antwoord"),
                          validators=[DataRequired(_l("Schrijf eerst uw bericht.")),
