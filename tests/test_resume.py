@@ -115,8 +115,8 @@ def test_nothing_typed_is_in_the_cookie_or_on_disk_in_plain_text(app, session):
                                          signer_kwargs={"key_derivation": "hmac",
                                                         "digest_method": "sha1"}).loads(cookie))
     assert "moeder" not in decoded
-    stash = Path(app.instance_path) / "stash"
-    assert not any("moeder" in f.read_text() for f in stash.iterdir())
+    kept = list(Path(app.config["TRACKER_STASH_DIR"]).iterdir())
+    assert len(kept) == 1 and "moeder" not in kept[0].read_text()
 
 
 def test_a_parent_whose_page_expired_gets_the_form_back_filled_in(app, session):

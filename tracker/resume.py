@@ -31,7 +31,8 @@ _NEVER = ("csrf_token", "password", "code")
 
 
 def _folder() -> Path:
-    folder = Path(current_app.instance_path) / "stash"
+    folder = Path(current_app.config.get("TRACKER_STASH_DIR")
+                  or Path(current_app.instance_path) / "stash")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
