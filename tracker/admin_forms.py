@@ -232,7 +232,7 @@ class SettingsForm(Form):
     default_resolve = StringField(_l("Standaard termijn afronden"), validators=[DataRequired()])
 
 
-class PupilImportConfirmForm(FlaskForm):
+class PupilImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     mark_left = BooleanField(_l("Dit is de hele school: wie niet in het bestand staat, is van "
                                 "school gegaan"), default=False)

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -177,14 +176,14 @@ PUPIL_ROLES = {
 }
 
 
-class PupilSearchForm(FlaskForm):
+class PupilSearchForm(Form):
     name = StringField(_l("Zoek op naam"), validators=[Optional(), Length(max=100)],
                        render_kw={"maxlength": 100, "autocomplete": "off"})
 
 
-class PupilLinkForm(FlaskForm):
+class PupilLinkForm(Form):
     # Not validated against the list: the service refuses a pupil one may not see, clearly.
-    pupil = SelectField(_l("Kind"), coerce=int, validate_choice=False)
+    pupil = SelectField(_l("Kind"), coerce=id_number, validate_choice=False)
     role = RadioField(_l("Wat is dit kind in de melding?"), choices=_choices(PUPIL_ROLES),
                       validators=[InputRequired(_l("Kies wat het kind in deze melding is."))])
     # The search that found the pupils: a refused link shows the same list again.
@@ -198,8 +197,8 @@ class PupilLinkForm(FlaskForm):
         return ok
 
 
-class PupilUnlinkForm(FlaskForm):
-    pupil = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+class PupilUnlinkForm(Form):
+    pupil = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 # action name (URL) -> form class; the prefix keeps field ids unique on the page.
