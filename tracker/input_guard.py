@@ -19,7 +19,8 @@ FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-dat
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The only file fields: (endpoint, field name). A file part under any other name is refused
 # before a form could read it as text.
-FILE_FIELDS = frozenset({("admin_import.preview", "file"), ("admin.settings_post", "logo")})
+FILE_FIELDS = frozenset({("admin_import.preview", "file"), ("admin_pupils.preview", "file"),
+                         ("admin.settings_post", "logo")})
 
 
 class IdConverter(IntegerConverter):
