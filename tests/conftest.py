@@ -22,6 +22,11 @@ PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 # Logging in is the suite's hot path; argon2's defaults cost ~50 ms a hash by design.
 use_cheap_hashing()
 
+# Links are built from PORT when TRACKER_BASE_URL is unset (config.default_base_url) and the
+# Makefile exports PORT: `PORT=8000 make test` must not change the links the tests expect.
+for _name in ("PORT", "FLASK_RUN_PORT", "TRACKER_BASE_URL"):
+    os.environ.pop(_name, None)
+
 
 class ScratchDatabase:
     """A database of its own for this run: an SQLite file, or a PostgreSQL schema."""

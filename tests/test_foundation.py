@@ -125,3 +125,13 @@ def test_error_pages_are_dutch_and_never_show_a_trace(app, client):
     assert "Er ging iets mis" in html and "secret internals" not in html
     assert "Traceback" not in html
     assert "Niet gevonden" in client.get("/bestaat-niet").get_data(as_text=True)
+
+
+def test_the_address_make_run_prints_leads_somewhere(client):
+    home = client.get("/")
+    html = home.get_data(as_text=True)
+    assert home.status_code == 200
+    for href in ('href="/melden"', 'href="/volgen/"', 'href="/login"'):
+        assert href in html
+    login(client, "leerkracht5")
+    assert client.get("/").location.endswith("/cases/")  # staff go straight to their work

@@ -96,6 +96,7 @@ def test_five_taps_send_a_report_that_reaches_the_queue(app, client, session):
     html = done.get_data(as_text=True)
     assert done.headers["Cache-Control"] == "no-store"
     assert "Dank je wel" in html and "Ga nu meteen" not in html
+    assert "komt met je praten" in html  # she said her name and wants to talk
     code = picture_code(html)
     assert len(code) == 5
 
@@ -110,6 +111,21 @@ def test_five_taps_send_a_report_that_reaches_the_queue(app, client, session):
     teacher = app.test_client()
     login(teacher, "leerkracht5")
     assert f"/cases/{case.id}" in teacher.get("/cases/").get_data(as_text=True)
+    page = teacher.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "<dd>Op school</dd>" in page and "<dd>school</dd>" not in page
+
+
+def test_an_anonymous_child_who_does_not_want_to_talk_is_told_to_use_the_code(app, client,
+                                                                               session):
+    enrol_kiosk(client, session)
+    five_taps(client, talk="no")
+    html = client.get("/kiosk/klaar").get_data(as_text=True)
+    assert "Je hebt je naam niet gezegd: kijk met je code" in html
+    assert "komt met je praten" not in html and "komt die naar je toe" not in html
+    staff = app.test_client()
+    login(staff, "antipest")
+    page = staff.get(f"/cases/{latest_case(session).id}").get_data(as_text=True)
+    assert "Wil praten" in page and "Nee, dat hoeft niet" in page  # her answer, for staff too
 
 
 def test_after_sending_reload_and_back_show_nothing(client, session):

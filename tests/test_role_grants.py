@@ -135,6 +135,10 @@ def test_a_bestuur_member_declines_and_nothing_is_granted(app, session):
     assert session.get(RoleGrant, grant.id).status == "declined"
     assert _user(session, "leerkracht1").role_keys == {"leerkracht"}
     assert set(_mails(session, grant, "declined")) == {"fg", "bestuur", "bestuur2"}
+    # The decline is in Beheer → Logboek, like the proposal (a decline changes no role).
+    logged = session.scalars(sa.select(AdminAudit.action).where(
+        AdminAudit.target == f"user:{teacher.id}")).all()
+    assert "role.decline" in logged and "role.propose" in logged
     # Decided once: a second decision is refused in words.
     with pytest.raises(AdminError, match="al beslist"):
         role_grants.decide(session, _user(session, "fg"), NOW, grant, confirm=True)

@@ -52,7 +52,7 @@ SEALED_CASE = Rule("case", cases={"ordinary": frozenset(), "sealed": frozenset({
 EXPECT: dict[str, Rule] = {
     "static": PUBLIC, "health.healthz": PUBLIC,
     # Public reporting and follow-up.
-    "report.form": PUBLIC, "report.submit": PUBLIC, "report.thanks": PUBLIC,
+    "report.home": PUBLIC, "report.form": PUBLIC, "report.submit": PUBLIC, "report.thanks": PUBLIC,
     "report.language": PUBLIC,
     "follow_up.enter": PUBLIC, "follow_up.look_up": PUBLIC, "follow_up.case": PUBLIC,
     "follow_up.reply": PUBLIC, "follow_up.leave": PUBLIC,

@@ -208,7 +208,7 @@ def test_morning_digest_once_per_school_day_with_ids_categories_deadlines(sessio
     [entry] = digest.context["cases"]
     assert datetime.fromisoformat(entry.pop("deadline")) == ams(2026, 12, 8, 17, 0)
     assert entry == {"id": open_case.id, "category": "bullying", "what": "ack", "overdue": False,
-                     "link": f"http://127.0.0.1:5000/cases/{open_case.id}"}
+                     "news": False, "link": f"http://127.0.0.1:5000/cases/{open_case.id}"}
 
 
 def test_digest_lists_fifty_cases_overdue_first_and_counts_the_rest(session, tick,

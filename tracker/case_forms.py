@@ -53,11 +53,11 @@ def _choices(labels: dict, empty=None) -> list[SelectChoice]:
     return head + [SelectChoice(k, v) for k, v in labels.items()]
 
 
-def _text(label, message, max_=TEXT_MAX, rows=3):
+def _text(label, message, max_=TEXT_MAX, rows=3, description=""):
     return TextAreaField(label, validators=[
         DataRequired(message),
         Length(max=max_, message=_l("Gebruik ten hoogste %(max)d tekens.", max=max_))],
-        render_kw={"rows": rows, "maxlength": max_})
+        render_kw={"rows": rows, "maxlength": max_}, description=description)
 
 
 class CaseForm(Form):
@@ -138,7 +138,15 @@ class LinkForm(CaseForm):
 
 
 class ResolveForm(CaseForm):
-    outcome = _text(_l("Uitkomst"), _l("Beschrijf de uitkomst."))
+    outcome = _text(_l("Uitkomst"), _l("Beschrijf de uitkomst."),
+                    description=_l("Intern: de melder ziet dit nooit."))
+    # Shown to the reporter at follow-up (issue 12.2): a field set of its own on the page.
+    closing_message = TextAreaField(
+        _l("Slotbericht aan de melder (niet verplicht): de melder leest dit"), validators=[
+            Optional(),
+            Length(max=MESSAGE_MAX, message=_l("Gebruik ten hoogste %(max)d tekens.",
+                                               max=MESSAGE_MAX))],
+        render_kw={"rows": 3, "maxlength": MESSAGE_MAX})
 
 
 class ScheduleCheckForm(CaseForm):

@@ -73,6 +73,9 @@ EVENT: dict[str, LazyString] = {
     EventKind.PUPIL_LINKED: _l("Kind gekoppeld"),
     EventKind.PUPIL_UNLINKED: _l("Kind ontkoppeld"),
     EventKind.REPETITION_SIGNAL: _l("Herhaling gesignaleerd"),
+    EventKind.CLOSING_MESSAGE: _l("Slotbericht aan de melder"),
+    EventKind.REOPENED_BY_REPORTER: _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
+    EventKind.INFORMED: _l("Geïnformeerd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),
@@ -85,6 +88,9 @@ PARTICIPANT = {"assignee": _l("Behandelaars"), "informed": _l("Geïnformeerd"),
 CHECK = {"stopped": _l("het is gestopt"), "not_stopped": _l("het is niet gestopt")}
 CHANNEL = {"kiosk": _l("kiosk"), "web": _l("webformulier"), "staff": _l("medewerker")}
 
+# Where it happened, as the kiosk asks it; a parent's own words are shown as typed.
+LOCATION = {"school": _l("Op school"), "online": _l("Online"), "onderweg": _l("Onderweg"),
+            "thuis": _l("Thuis"), "elders": _l("Ergens anders")}
 REPORTER = {"child": _l("een kind"), "parent": _l("een ouder"), "staff": _l("een medewerker")}
 
 
@@ -145,6 +151,7 @@ class QueueLine(NamedTuple):
     urgent: bool
     overdue: bool
     due: Markup
+    news: bool = False
 
 
 def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
@@ -158,7 +165,8 @@ def queue_lines(rows: Iterable[QueueRow], endpoint: str) -> list[QueueLine]:
                       get_category(row.category).wording("staff", lang),
                       statuses.get(row.status, row.status),
                       roles.get(row.primary_role, row.primary_role),
-                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due))
+                      row.group_name or "—", row.urgent, row.overdue, time_tag(row.due),
+                      row.news)
             for row in rows]
 
 
@@ -175,6 +183,7 @@ def register(app: Flask) -> None:
         "pupil_role_label": _label_of(PUPIL_ROLE),
         "signal_label": _label_of(SIGNAL),
         "channel_label": _label_of(CHANNEL),
+        "location_label": _label_of(LOCATION),
         "referral_label": _referral_label,
         "current_locale": _lang,
         "translate_message": translate_message,

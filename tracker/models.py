@@ -149,7 +149,7 @@ class KioskDevice(Base):
 
 
 OPEN_INDEX_INCLUDES = ("status", "confidential", "about_user_id", "ack_due", "resolve_due",
-                       "category", "primary_role", "group_id", "urgent")
+                       "category", "primary_role", "group_id", "urgent", "reporter_news_at")
 
 
 class Case(Base):
@@ -195,6 +195,9 @@ class Case(Base):
     receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
     reporter_email: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     reporter_language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    # When the oldest message from the reporter that nobody has read since arrived; cleared
+    # when someone opens the case (issue 12.1). Queues mark and sort by it, the digest lists it.
+    reporter_news_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Tick bookkeeping (issue 5). tick_due = the next moment the tick must look at this case,
     # kept in step by the listeners below, so a tick with nothing due reads one index range.
     tick_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

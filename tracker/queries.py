@@ -45,6 +45,7 @@ class QueueRow:
     urgent: bool
     due: datetime | None
     overdue: bool
+    news: bool = False  # a message from the reporter nobody has read yet (issue 12.1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class QueueView:
     now: datetime
     filters: dict[str, str] = field(default_factory=dict)
     groups: list[tuple[int, str]] = field(default_factory=list)
+    news: int = 0  # open cases with an unread message from the reporter
 
     def args(self, **changes) -> dict[str, str | int]:
         """Return the query-string arguments of this view with some changed (for links)."""
@@ -70,37 +72,49 @@ def known_status(status: str | None) -> str | None:
 
 
 def queue_page(session: orm.Session, now: datetime, *, where: list, page: int,
-               status: str | None) -> tuple[list[QueueRow], dict[str, int], int, int]:
-    """Return (rows, counts per status, page, pages) of the cases `where` selects: overdue
-    first, then by deadline. Two queries, reading only the columns a line shows."""
-    counts = {str(k): v for k, v in session.execute(
-        sa.select(Case.status, sa.func.count()).where(*where).group_by(Case.status))}
+               status: str | None, sort: str | None = None
+               ) -> tuple[list[QueueRow], dict[str, int], int, int, int]:
+    """Return (rows, counts per status, page, pages, open cases with news) of the cases
+    `where` selects: overdue first, then by deadline; with `sort="news"` the cases with an
+    unread message from the reporter first, oldest message first. Two queries, reading only
+    the columns a line shows."""
+    counts, news = {}, 0
+    for key, number, unread in session.execute(
+            sa.select(Case.status, sa.func.count(), sa.func.count(Case.reporter_news_at))
+            .where(*where).group_by(Case.status)):
+        counts[str(key)] = number
+        news += unread if str(key) != CaseStatus.CLOSED else 0
     where = [*where, Case.status == status if status else Case.status != CaseStatus.CLOSED]
     total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     due = next_due()
     overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
+    order = [overdue, due.is_(None), due, Case.id]
+    if sort == "news":
+        order = [Case.reporter_news_at.is_(None), Case.reporter_news_at, *order]
     rows = session.execute(
         sa.select(Case.id, Case.category, Case.status, Case.primary_role, Group.name,
-                  Case.urgent, Case.ack_due, Case.resolve_due)
+                  Case.urgent, Case.ack_due, Case.resolve_due, Case.reporter_news_at)
         .outerjoin(Group, Case.group_id == Group.id).where(*where)
-        .order_by(overdue, due.is_(None), due, Case.id)
+        .order_by(*order)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     lines = []
-    for case_id, category, case_status, role, group, urgent, ack_due, resolve_due in rows:
+    for case_id, category, case_status, role, group, urgent, ack_due, resolve_due, news_at \
+            in rows:
         case_status = CaseStatus(case_status)
         when = ack_due if case_status in WAITING_FOR_ACK else resolve_due
         lines.append(QueueRow(case_id, category, case_status.value, role, group, urgent, when,
                               when is not None and when < now
-                              and case_status != CaseStatus.CLOSED))
-    return lines, counts, page, pages
+                              and case_status != CaseStatus.CLOSED, news_at is not None))
+    return lines, counts, page, pages, news
 
 
 def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
           status: str | None = None, category: str | None = None, group: int | None = None,
-          role: str | None = None) -> QueueView:
-    """Return one page of the cases a person may act on, overdue first, then by deadline."""
+          role: str | None = None, sort: str | None = None) -> QueueView:
+    """Return one page of the cases a person may act on, overdue first, then by deadline
+    (or, with `sort="news"`, those with an unread message from the reporter first)."""
     status = known_status(status)
     # Closed cases are read only when asked for: a teacher's history grows every year, the
     # open work does not.
@@ -115,11 +129,14 @@ def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
     if role:
         where.append(Case.primary_role == role)
         filters["role"] = role
-    rows, counts, page, pages = queue_page(session, now, where=where, page=page, status=status)
+    if sort == "news":
+        filters["sort"] = sort
+    rows, counts, page, pages, news = queue_page(session, now, where=where, page=page,
+                                                 status=status, sort=sort)
     groups = [(n, name) for n, name in session.execute(
         sa.select(Group.number, Group.name).where(Group.active.is_(True))
         .order_by(Group.number))]
-    return QueueView(rows, counts, page, pages, status, now, filters, groups)
+    return QueueView(rows, counts, page, pages, status, now, filters, groups, news)
 
 
 @dataclass(frozen=True)

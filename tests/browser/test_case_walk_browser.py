@@ -20,7 +20,7 @@ def open_and_send(page, summary: str, button: str | None = None, **fields) -> No
     action = page.locator("details.case-action", has=page.locator("summary", has_text=summary))
     action.locator("summary").click()
     for label, value in fields.items():
-        control = action.get_by_label(label, exact=True)
+        control = action.get_by_label(label)  # "Uitkomst" finds "Uitkomst (intern: …)" too
         if control.evaluate("e => e.tagName") == "SELECT":
             control.select_option(label=value)
         elif control.get_attribute("type") == "radio":

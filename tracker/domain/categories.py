@@ -37,6 +37,8 @@ class Category:
     pictogram: str
     follow_up_check: bool = False
     no_upload: bool = False
+    # Bullying in some form: the anti-pestcoördinator hears when a child says it goes on.
+    bullying: bool = False
 
     def wording(self, audience: str, lang: str = "nl") -> str:
         """Return the wording for 'child', 'parent' or 'staff' in 'nl' or 'en'."""
@@ -56,6 +58,7 @@ CATEGORIES: tuple[Category, ...] = (
         kiosk_allowed=True,
         pictogram="bullying",
         follow_up_check=True,
+        bullying=True,
     ),
     Category(
         "cyberbullying",
@@ -69,6 +72,7 @@ CATEGORIES: tuple[Category, ...] = (
         kiosk_allowed=True,
         pictogram="cyberbullying",
         follow_up_check=True,
+        bullying=True,
     ),
     Category(
         "image_shared",
@@ -193,6 +197,12 @@ def categories_for(reporter_type: str) -> tuple[Category, ...]:
     if reporter_type == "child":
         return tuple(c for c in CATEGORIES if c.kiosk_allowed)
     return CATEGORIES
+
+
+def is_bullying(category: str) -> bool:
+    """Return True when the category is bullying in some form (in person or online)."""
+    cat = CATEGORY_BY_KEY.get(category)
+    return bool(cat and cat.bullying)
 
 
 def needs_follow_up_check(category: str) -> bool:

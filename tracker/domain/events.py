@@ -38,7 +38,11 @@ class EventKind(StrEnum):
     PUPIL_LINKED = "pupil_linked"
     PUPIL_UNLINKED = "pupil_unlinked"
     REPETITION_SIGNAL = "repetition_signal"
+    CLOSING_MESSAGE = "closing_message"
+    REOPENED_BY_REPORTER = "reopened_by_reporter"
+    INFORMED = "informed"
 
 
 # Events the reporter sees too (at /volgen and on the kiosk).
-REPORTER_VISIBLE = (EventKind.MESSAGE_TO_REPORTER.value, EventKind.REPORTER_MESSAGE.value)
+REPORTER_VISIBLE = (EventKind.MESSAGE_TO_REPORTER.value, EventKind.REPORTER_MESSAGE.value,
+                    EventKind.CLOSING_MESSAGE.value)

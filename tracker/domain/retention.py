@@ -25,7 +25,8 @@ LEGAL_ROUTE = "legal_route"
 LEGAL_ROUTES = frozenset({"legal_sexual", "legal_breach"})
 
 # Timeline events that (re)start a closed case's clock.
-RESTART_KINDS = frozenset({"closed", "reopened", "message_to_reporter", "reporter_message"})
+RESTART_KINDS = frozenset({"closed", "reopened", "reopened_by_reporter", "message_to_reporter",
+                           "closing_message", "reporter_message"})
 
 MIN_DAYS = 1
 MAX_DAYS = 36500  # a hundred years: anything longer is a typo

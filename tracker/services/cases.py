@@ -138,13 +138,19 @@ def refer(session: orm.Session, case: Case, actor: User, now: datetime, version:
 
 
 def resolve(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
-            outcome: str) -> None:
-    """Resolve with an outcome; bullying gets its follow-up check planned at once.
+            outcome: str, *, closing_message: str = "", follow_up_url: str = "") -> None:
+    """Resolve with an (internal) outcome and, if given, a closing message for the reporter;
+    bullying gets its follow-up check planned at once.
 
     The check falls `followup_days` school days later (a school setting, default 10).
     """
+    from tracker.services import receipts
+
     record_step(session, case, Act.RESOLVE, actor, now, version, EventKind.RESOLVED,
                 body=required_text(outcome))
+    if closing_message.strip():
+        receipts.message_reporter(session, case, actor, closing_message, now,
+                                  follow_up_url=follow_up_url, kind=EventKind.CLOSING_MESSAGE)
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):
@@ -195,6 +201,18 @@ def reopen(session: orm.Session, case: Case, actor: User, now: datetime, version
     """Open a resolved or closed case again; someone must take it on anew."""
     record_step(session, case, Act.REOPEN, actor, now, version, EventKind.REOPENED,
                 body=required_text(reason))
+    _open_again(session, case, now)
+
+
+def reopen_for_reporter(session: orm.Session, case: Case, now: datetime, *,
+                        actor_label: str) -> None:
+    """Open a settled case again because its reporter says it still happens (issue 12.1)."""
+    apply_state(case, next_state(case, Act.REOPEN, None), now)
+    add_event(session, case, "reopened_by_reporter", now, actor_label=actor_label)
+    _open_again(session, case, now)
+
+
+def _open_again(session: orm.Session, case: Case, now: datetime) -> None:
     case.closed_at = None
     case.ack_due = ack_deadline(session, now)
     session.flush()
@@ -230,10 +248,17 @@ def add_participant(session: orm.Session, case: Case, user: User, kind: Particip
         existing.kind = kind
 
 
+# Reads that open the case page: what the reporter wrote has then been seen (issue 12.1);
+# an FG's look-up or export has not.
+CASE_PAGES = ("case_page", "sealed")
+
+
 def record_view(session: orm.Session, case: Case, viewer: User, now: datetime,
                 via: str = "case_page") -> None:
     """Log that a person opened a case (DESIGN §8: every read is logged)."""
     session.add(AccessLog(case_id=case.id, user_id=viewer.id, at=now, via=via))
+    if via in CASE_PAGES and case.reporter_news_at is not None:
+        case.reporter_news_at = None
 
 
 def user_by_id(session: orm.Session, user_id: int | None) -> User:

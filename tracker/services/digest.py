@@ -17,6 +17,8 @@ MAX_LISTED = 50
 
 
 def _deadline(case: Case) -> tuple[str, datetime | None]:
+    if case.status == CaseStatus.CLOSED:
+        return "news", None  # listed only for a message from the reporter
     if case.status in (CaseStatus.NEW, CaseStatus.REOPENED):
         return "ack", case.ack_due
     if case.status == CaseStatus.RESOLVED:
@@ -50,10 +52,13 @@ def send_digest(session: orm.Session, now: datetime, calendar: SchoolCalendar) -
     rows = session.execute(
         sa.select(CaseParticipant.user_id, Case)
         .join(Case, Case.id == CaseParticipant.case_id)
-        .where(Case.status != CaseStatus.CLOSED,
-               sa.or_(Case.status != CaseStatus.RESOLVED,
-                      sa.and_(Case.followup_due <= end_of_today,
-                              Case.followup_result.is_(None))))
+        .where(sa.or_(
+            # An unread message from the reporter stands here until someone opens the case.
+            Case.reporter_news_at.is_not(None),
+            sa.and_(Case.status != CaseStatus.CLOSED,
+                    sa.or_(Case.status != CaseStatus.RESOLVED,
+                           sa.and_(Case.followup_due <= end_of_today,
+                                   Case.followup_result.is_(None))))))
         .order_by(CaseParticipant.user_id, Case.id))
     per_user: dict[int, list[dict]] = defaultdict(list)
     for user_id, case in rows:
@@ -62,13 +67,16 @@ def send_digest(session: orm.Session, now: datetime, calendar: SchoolCalendar) -
         what, due = _deadline(case)
         per_user[user_id].append({
             "id": case.id, "category": None if case.confidential else case.category,
-            "what": what, "deadline": iso(due), "overdue": bool(due and due < now),
-            "link": case_link(case.id)})
+            "what": what, "deadline": iso(due),
+            "overdue": bool(due and due < now),
+            "news": case.reporter_news_at is not None, "link": case_link(case.id)})
     users = session.scalars(sa.select(User).where(User.id.in_(per_user), User.active))
     count = 0
     for user in users:
-        # Overdue first, then by deadline; a mail lists MAX_LISTED, the queue has the rest.
-        cases = sorted(per_user[user.id], key=lambda c: (not c["overdue"], c["deadline"] or "~"))
+        # A reporter's news and overdue first, then by deadline; a mail lists MAX_LISTED, the
+        # queue has the rest.
+        cases = sorted(per_user[user.id], key=lambda c: (not c["news"], not c["overdue"],
+                                                         c["deadline"] or "~"))
         mail = enqueue_mail(session, key=f"digest:{today.date().isoformat()}:{user.id}",
                             to=user.email, recipient_kind="staff", template="digest",
                             now=now, language=user.language or "nl",

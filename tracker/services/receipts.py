@@ -29,6 +29,7 @@ from tracker.domain.codes import (
 )
 from tracker.domain.events import REPORTER_VISIBLE, EventKind
 from tracker.models import Case, CaseEvent, CaseStatus, User
+from tracker.services.reporter_news import reporter_wrote
 from tracker.services.timeline import add_event
 
 # How long a code keeps working after its case closed.
@@ -148,11 +149,12 @@ def reporter_events(session: orm.Session, case: Case) -> list[CaseEvent]:
 
 
 def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
-          actor_label: str, taps: str | None = None,
-          submission_key: str | None = None) -> CaseEvent:
+          actor_label: str, taps: str | None = None, submission_key: str | None = None,
+          still_happening: bool = False) -> CaseEvent:
     """Add the reporter's answer to the case's timeline, once per submission key (a second
-    click on "send" returns the first answer). A race between two clicks ends in an
-    IntegrityError on the key for the second at commit: `store_reply` treats that as sent."""
+    click on "send" returns the first answer), and let its handlers know (issue 12.1).
+    A race between two clicks ends in an IntegrityError on the key for the second at commit:
+    `store_reply` treats that as sent."""
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a reply is 1 to REPLY_MAX characters")
@@ -168,15 +170,18 @@ def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
     event = add_event(session, case, EventKind.REPORTER_MESSAGE, now, actor_label=actor_label,
                       body=body, **data)
     event.submission_key = submission_key
+    session.flush()
+    reporter_wrote(session, case, event, now, still_happening=still_happening)
     return event
 
 
 def store_reply(session: orm.Session, case: Case, body: str, now: datetime, *,
-                actor_label: str, submission_key: str | None, taps: str | None = None) -> None:
+                actor_label: str, submission_key: str | None, taps: str | None = None,
+                still_happening: bool = False) -> None:
     """Add and commit a reporter's reply; two clicks racing each other store it once."""
     try:
         reply(session, case, body, now, actor_label=actor_label, taps=taps,
-              submission_key=submission_key)
+              submission_key=submission_key, still_happening=still_happening)
         session.commit()
     except sa.exc.IntegrityError:
         session.rollback()
@@ -187,14 +192,16 @@ def store_reply(session: orm.Session, case: Case, body: str, now: datetime, *,
 
 
 def message_reporter(session: orm.Session, case: Case, author: User, body: str,
-                     now: datetime, *, follow_up_url: str) -> CaseEvent:
-    """Add a staff message for the reporter; a parent who left an address gets a mail."""
+                     now: datetime, *, follow_up_url: str,
+                     kind: str = "message_to_reporter") -> CaseEvent:
+    """Add a staff message for the reporter (`kind`: a message, or the closing message of a
+    resolved case); a parent who left an address gets a mail."""
     from tracker.services.notify import enqueue_mail
 
     body = body.strip()
     if not body or len(body) > REPLY_MAX:
         raise ValueError("a message is 1 to REPLY_MAX characters")
-    event = add_event(session, case, EventKind.MESSAGE_TO_REPORTER, now, actor=author, body=body)
+    event = add_event(session, case, kind, now, actor=author, body=body)
     session.flush()
     if case.reporter_email:
         # The mail says only that there is news; the words stay behind the code.

@@ -92,7 +92,9 @@ def confirm_from_console(session: orm.Session, now: datetime, grant: RoleGrant) 
 def _decide(session: orm.Session, actor: User | None, now: datetime, grant: RoleGrant, *,
             confirm: bool) -> RoleGrant:
     person = grant.user
-    before = {"roles": sorted(person.role_keys)}
+    # The grant's status is part of both sides: a decline changes no role, and audit() drops
+    # a change whose two sides are equal.
+    before = {"roles": sorted(person.role_keys), "status": grant.status}
     if confirm and grant.role not in person.role_keys:
         # Appending a role ends the person's sessions (tracker/auth.py): they log in again,
         # with a second factor.
@@ -102,7 +104,8 @@ def _decide(session: orm.Session, actor: User | None, now: datetime, grant: Role
     grant.decided_at = now
     session.flush()
     audit(session, actor, now, "role.confirm" if confirm else "role.decline", f"user:{person.id}",
-          before | {"grant": grant.id}, {"roles": sorted(person.role_keys), "grant": grant.id})
+          before | {"grant": grant.id},
+          {"roles": sorted(person.role_keys), "grant": grant.id, "status": grant.status})
     _tell(session, grant.role, grant.status, now, f"role-grant:{grant.id}:{grant.status}")
     return grant
 

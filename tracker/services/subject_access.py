@@ -105,8 +105,8 @@ def export(session: orm.Session, found: list[Found], *, email: str, name: str,
                                  .order_by(CaseEvent.at, CaseEvent.id)).all()
         if entry["role"] == "reporter":
             entry["messages"] = [{"at": e.at.isoformat(),
-                                  "from": "school" if e.kind == EventKind.MESSAGE_TO_REPORTER
-                                  else "melder", "text": e.body}
+                                  "from": "melder" if e.kind == EventKind.REPORTER_MESSAGE
+                                  else "school", "text": e.body}
                                  for e in events if e.kind in REPORTER_VISIBLE and e.body]
         entry["corrections"] = [{"at": e.at.isoformat(), "text": e.body}
                                 for e in events if e.kind == EventKind.CORRECTION and e.body]

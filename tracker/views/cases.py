@@ -35,7 +35,7 @@ def queue():
     view = queries.queue(get_session(), current_user.model, utcnow(),
                          page=max(args.get("page", 1, type=id_arg) or 1, 1),
                          status=args.get("status") or None, category=category, group=group,
-                         role=role or None)
+                         role=role or None, sort=args.get("sort"))
     signals = repetition.for_queue(get_session(), current_user.model)
     return no_store(render_template("cases/queue.html", view=view, signals=signals,
                                     lines=queue_lines(view.cases, "cases.detail"),
@@ -164,8 +164,9 @@ HANDLERS = {
         db, c, u, now, f.version.data, to=f.to.data, on=f.on.data, note=f.note.data or ""),
     "link": lambda db, c, u, now, f: case_work.link(db, c, u, now, f.version.data,
                                                     f.other.data),
-    "resolve": lambda db, c, u, now, f: case_service.resolve(db, c, u, now, f.version.data,
-                                                            f.outcome.data),
+    "resolve": lambda db, c, u, now, f: case_service.resolve(
+        db, c, u, now, f.version.data, f.outcome.data,
+        closing_message=f.closing_message.data or "", follow_up_url=_follow_up_url()),
     "schedule_check": lambda db, c, u, now, f: case_service.schedule_check(
         db, c, u, now, f.version.data, f.on.data),
     "record_check": lambda db, c, u, now, f: case_service.record_check(

@@ -20,7 +20,8 @@ from tracker.db import get_session, utcnow
 from tracker.domain.permissions import VP_ROLE
 from tracker.input_guard import id_arg
 from tracker.labels import queue_lines
-from tracker.models import AccessLog, Case, User
+from tracker.models import Case, User
+from tracker.services.cases import record_view
 from tracker.views import cases as cases_view
 from tracker.views import no_store
 
@@ -36,19 +37,21 @@ def _vp_only():
 
 
 def sealed_queue(session: orm.Session, user: User, now, *, page: int,
-                 status: str | None) -> queries.QueueView:
+                 status: str | None, sort: str | None = None) -> queries.QueueView:
     """Return one page of the confidential cases, overdue first, then by deadline."""
     status = queries.known_status(status)
-    rows, counts, page, pages = queries.queue_page(session, now, where=[sealed_clause(user)],
-                                                   page=page, status=status)
-    return queries.QueueView(rows, counts, page, pages, status, now)
+    rows, counts, page, pages, news = queries.queue_page(
+        session, now, where=[sealed_clause(user)], page=page, status=status, sort=sort)
+    filters = {"sort": sort} if sort == "news" else {}
+    return queries.QueueView(rows, counts, page, pages, status, now, filters, news=news)
 
 
 @bp.get("/")
 def queue():
     view = sealed_queue(get_session(), current_user.model, utcnow(),
                         page=request.args.get("page", 1, type=id_arg) or 1,
-                        status=request.args.get("status") or None)
+                        status=request.args.get("status") or None,
+                        sort=request.args.get("sort"))
     return no_store(render_template("confidential/queue.html", view=view,
                                     lines=queue_lines(view.cases, "confidential.case")))
 
@@ -59,8 +62,7 @@ def case(case_id: int):
     found = case_or_404(db, case_id, current_user.model)
     if not found.confidential:
         abort(404)
-    db.add(AccessLog(case_id=found.id, user_id=current_user.model.id, at=utcnow(),
-                     via="sealed"))
+    record_view(db, found, current_user.model, utcnow(), via="sealed")
     db.commit()
     # The triage case page and its tools; for a sealed case it uses confidential/detail.html.
     return cases_view.render_case(found)

@@ -28,7 +28,7 @@ from tracker.domain.numbers import whole_number
 from tracker.extensions import LANGUAGES, csrf
 from tracker.formatting import lazy_gettext as _l
 from tracker.forms import new_submission_key
-from tracker.labels import category_choices
+from tracker.labels import LOCATION, category_choices
 from tracker.models import Group
 from tracker.services import kiosk as kiosk_service
 from tracker.services import receipts
@@ -40,9 +40,7 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 csrf.exempt(bp)
 
 STATE = "kiosk"
-LOCATION_WORDS = {"school": _l("Op school"), "online": _l("Online"),
-                  "onderweg": _l("Onderweg"), "thuis": _l("Thuis"),
-                  "elders": _l("Ergens anders")}
+LOCATION_WORDS = LOCATION  # the insight overview's filter reads the kiosk's places from here
 QUICK_REPLIES = {  # key: (pictogram, child words, what staff read)
     "thanks": ("check", _l("Dank je wel"), "Dank je wel"),
     "stopped": ("danger-no", _l("Het is gestopt"), "Het is gestopt."),
@@ -180,7 +178,7 @@ def _draft_or_start(needs: str):
 
 STEPS = {  # step: (what the draft must hold already, question, choices)
     "where": ("category", _l("Waar gebeurde het?"),
-              [_choice(k, f"loc-{k}", w) for k, w in LOCATION_WORDS.items()]),
+              [_choice(k, f"loc-{k}", w) for k, w in LOCATION.items()]),
     "who": ("location", _l("Wil je zeggen wie je bent?"),
             [_choice("name", "who-name", _l("Ja, ik zeg wie ik ben")),
              _choice("anonymous", "who-anonymous", _l("Ik blijf liever anoniem"))]),
@@ -296,7 +294,12 @@ def _send(state: dict, text: str):
         if report is None:
             raise
         code = receipts.issue_code(db, report.case, secret, draft.key, "picture")
-    session[STATE] = {"done": {"code": code, "danger": bool(draft.danger)}, "t": time.time()}
+    # What comes next depends on what the child said: a named child who wants to talk is sought
+    # out; an anonymous one can only be answered through the picture code.
+    after = "talk" if draft.talk and not draft.anonymous else (
+        "code" if draft.anonymous else "named")
+    session[STATE] = {"done": {"code": code, "danger": bool(draft.danger), "after": after},
+                      "t": time.time()}
     return redirect(url_for("kiosk.done"), code=303)
 
 
@@ -307,7 +310,8 @@ def done():
     if result is None:
         return redirect(url_for("kiosk.start"), code=303)
     pictures = [PICTURE_BY_KEY[k] for k in result["code"].split("-")]
-    return _screen("done.html", pictures=pictures, danger=result["danger"])
+    return _screen("done.html", pictures=pictures, danger=result["danger"],
+                   after=result.get("after", "named"))
 
 
 from tracker.views import kiosk_code  # noqa: E402,F401 - the code screens share this blueprint

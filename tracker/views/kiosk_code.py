@@ -91,7 +91,7 @@ def reply():
                               submission_key=submission_key or new_submission_key()), 422
     db = get_session()
     receipts.store_reply(db, case, body, utcnow(), actor_label="child", taps=taps,
-                         submission_key=submission_key)
+                         submission_key=submission_key, still_happening=taps == "still")
     session[kiosk.STATE] = {"replied": True, "t": time.time()}
     return redirect(url_for("kiosk.replied"), code=303)
 

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
@@ -106,6 +107,14 @@ def save_report(data: ReportInput, actor=None) -> tuple[str, object]:
 
 def follow_up_url() -> str:
     return current_app.config["TRACKER_BASE_URL"].rstrip("/") + "/volgen/"
+
+
+@bp.get("/")
+def home():
+    """The address `make run` prints: staff go to their work, everyone else picks a door."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.queue"))
+    return render_template("home.html")
 
 
 @bp.get("/melden")
