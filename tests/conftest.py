@@ -96,9 +96,10 @@ def connection(database) -> Iterator[sa.Connection]:
 
 
 @pytest.fixture
-def app(database, connection):
+def app(database, connection, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database.url,
-                      "SERVER_NAME": "meldpunt.test", "RATELIMIT_ENABLED": False})
+                      "SERVER_NAME": "meldpunt.test", "RATELIMIT_ENABLED": False,
+                      "TRACKER_STASH_DIR": str(tmp_path / "stash")})
     # Every session in this test joins the test's transaction; commits become savepoints.
     app.extensions["tracker.sessionmaker"] = orm.sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")

@@ -132,3 +132,45 @@ def test_the_access_log_cannot_be_changed(session, sealed):
     session.delete(entry)
     with pytest.raises(AccessLogIsAppendOnly):
         session.flush()
+
+
+def test_no_mail_about_a_sealed_case_reaches_anyone_but_a_vertrouwenspersoon(session, sealed):
+    from tracker.models import OutboxMail
+    from tracker.services.notify import mail_staff
+
+    people = {who: session.scalar(sa.select(User).where(User.email == f"{who}@demo.meldpunt.test"))
+              for who in ("directie", "leerkracht5", "vp")}
+    queued = mail_staff(session, people.values(), sealed, template="escalated", key="net",
+                        now=NOW)
+    assert [m.to for m in queued] == [people["vp"].email]
+    session.flush()
+    keys = set(session.scalars(sa.select(OutboxMail.key).where(OutboxMail.key.like("net:%"))))
+    assert keys == {f"net:{people['vp'].id}"}
+
+
+def test_the_sealed_page_offers_only_what_may_hold_a_sealed_case(client, session, sealed):
+    from forms import parse_forms
+
+    from tracker.models import Role, UserRole
+
+    login(client, "vp")
+    html = client.get(f"/vertrouwelijk/{sealed.id}").get_data(as_text=True)
+    assign = next(f for f in parse_forms(html) if f.action.endswith(f"/{sealed.id}/assign"))
+    control = next(c for c in assign.controls if c.name == "assign-role")
+    roles = [value for value in control.choices if value]
+    assert roles == ["vertrouwenspersoon"]
+    # One way back, to the sealed queue; the escalation says where it can go: nowhere yet.
+    assert "← Vertrouwelijke meldingen" in html and "← Mijn werkvoorraad" not in html
+    assert "niet mogelijk: er is geen andere vertrouwenspersoon" in html
+    # A hand-made post of a role that may not hold it gets the true reason.
+    refused = post_form(client, f"/cases/{sealed.id}/assign",
+                        {"assign-reason": "Graag overnemen"},
+                        form_url=f"/vertrouwelijk/{sealed.id}",
+                        tampered={"assign-role": "leerkracht"}, follow_redirects=True)
+    assert "alleen naar een vertrouwenspersoon" in refused.get_data(as_text=True)
+
+    ib = session.scalar(sa.select(User).where(User.email == "ib@demo.meldpunt.test"))
+    ib.roles.append(UserRole(role=Role.VERTROUWENSPERSOON))
+    session.commit()
+    html = client.get(f"/vertrouwelijk/{sealed.id}").get_data(as_text=True)
+    assert "naar een andere vertrouwenspersoon: Fatima El Amrani" in html

@@ -56,7 +56,8 @@ def _store_confidential_report(app, key: str) -> int:
             category="adult_misconduct", description=" ".join(SECRET_WORDS) + " <b>x</b>",
             about_text="Kwartelkoning van groep 5", reporter_name=NAME, reporter_email=EMAIL,
             reporter_phone=PHONE, confidential=True), NOW)
-        add_event(db, done.case, "message", NOW, actor_label="vertrouwenspersoon", body=MESSAGE)
+        add_event(db, done.case, "message_to_reporter", NOW, actor_label="vertrouwenspersoon",
+                  body=MESSAGE)
         db.commit()
         return done.case.id
 

@@ -6,8 +6,10 @@ shown back to staff as text (escaped), never as markup.
 
 from __future__ import annotations
 
+import io
 import re
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from tests.conftest import csrf_from, csrf_token_from, enrol_kiosk, login
+from tracker.demo import DEMO_PASSWORD
 from tracker.domain.categories import CATEGORIES
 from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType, User, UserToken
 from tracker.services import receipts
@@ -228,7 +231,9 @@ def test_the_kiosk_survives_any_taps(kiosk, session, staff, steps):
 @pytest.mark.parametrize("url", ["/melden", "/volgen/", "/login", "/wachtwoord/vergeten"])
 def test_json_bodies_and_huge_posts_get_a_clear_answer(client, url):
     page = client.get(url).get_data(as_text=True)
-    assert client.post(url, json={"description": ["<script>"]}).status_code in OK_STATUSES
+    as_json = client.post(url, json={"description": ["<script>"]})
+    assert as_json.status_code == 415
+    assert "Dit formulier kon niet worden gelezen" in as_json.get_data(as_text=True)
     huge = client.post(url, data=csrf_from(page) | {"description": "x" * (3 * 1024 * 1024)})
     assert huge.status_code == 413
     assert "Te groot" in huge.get_data(as_text=True)
@@ -251,3 +256,215 @@ def test_a_nul_character_is_refused_with_a_message_not_a_crash(client, session):
     assert response.status_code == 400
     assert "teken in dat we niet kunnen verwerken" in response.get_data(as_text=True)
     assert _count(session, Report) == before
+
+
+# --- Every route and method, and the shapes that once gave a 500 (issue 12.5) -------------
+
+BIG_IDS = [2**31, 2**63, 2**64 + 1, "١٢"]  # past PG's integer, past 64 bits, Arabic digits
+FILE = b"not a text field"
+SHAPES = {
+    "json numbers": {"json": {"description": 5, "email": 3, "code": 123456, "body": 2,
+                              "password": 1, "category": 1, "version": 1}},
+    "json objects": {"json": {"description": {"a": 1}, "email": [1], "code": {"x": 1},
+                              "body": [None], "password": {"p": 1}}},
+    "json lone surrogates": {"data": '{"description": "\\ud800", "email": "\\udc00", '
+                                     '"body": "\\ud800", "code": "\\udfff"}',
+                             "content_type": "application/json"},
+    "a file under text names": {"content_type": "multipart/form-data", "data": {
+        name: FILE for name in (
+            "description", "email", "body", "code", "note", "name", "password", "action_id",
+            "title", "reason", "text", "version", "choice", "group")}},
+    "unicode digits": {"data": {"code": "١٢٣٤٥٦", "group": "²", "action_id": "١",
+                                "version": "²", "other": "١٢", "case_id": "٣", "user": "١",
+                                "owner": "١", "number": "²", "days": "١٠", "successor": "١"}},
+    "ids past the integer": {"data": {name: str(2**63) for name in (
+        "action_id", "group", "version", "case_id", "other", "user", "owner", "successor",
+        "number", "priority", "days", "step")}},
+    "CR/LF in next": {"query_string": {"next": "/cases/\r\nSet-Cookie: x=1", "group": "²",
+                                        "page": str(2**63), "case": str(2**63)}},
+}
+# The routing answers 405 before any check for a method a route lacks: one try each.
+OTHER_METHODS = ("HEAD", "OPTIONS", "PUT", "PATCH", "DELETE")
+
+
+def _paths(rule) -> list[str]:
+    """Return the URLs to try for a route: its ids as 1 and as each number past the limit."""
+    path = re.sub(r"<any\(([^,)]+)[^>]*>", r"\1", rule.rule)
+    path = re.sub(r"<(?!int:)[^>]+>", "x", path)
+    if "<int:" not in path:
+        return [path]
+    return [re.sub(r"<int:[^>]+>", str(n), path) for n in [1, *BIG_IDS]]
+
+
+@pytest.fixture
+def visitors(app, session):
+    """Who knocks: nobody, staff (directie + admin), the FG, the VP, and a kiosk tablet;
+    each with a CSRF token in a header, so that refusals come from the checks, not CSRF."""
+    from admin_support import login_2fa
+
+    people = {who: app.test_client() for who in ("anonymous", "directie", "fg", "vp", "kiosk")}
+    for who in ("directie", "fg", "vp"):
+        login_2fa(people[who], session, who)
+    enrol_kiosk(people["kiosk"], session)
+    tokens = {}
+    for who, client in people.items():
+        page = client.get("/kiosk/" if who == "kiosk" else "/login" if who == "anonymous"
+                          else "/cases/new" if who != "fg" else "/admin/bewaartermijnen/")
+        tokens[who] = csrf_token_from(page.get_data(as_text=True))
+    return {who: (client, {"X-CSRFToken": tokens[who]}) for who, client in people.items()}
+
+
+REACH = {"kiosk": ("/kiosk",), "vp": ("/vertrouwelijk", "/cases"),
+         "fg": ("/admin/bewaartermijnen",), "directie": ("/cases", "/admin", "/login")}
+
+
+def test_every_route_method_and_shape_gets_an_answer_not_a_500(app, visitors, caplog):
+    sent, answers, crashes = 0, {}, []
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static":
+            continue
+        for who, (client, headers) in visitors.items():
+            if who != "anonymous" and not rule.rule.startswith(REACH[who]):
+                continue
+            paths = _paths(rule)
+            tries = [(path, method, "plain", {}) for path in paths for method in ("GET", "POST")]
+            tries += [(paths[0], method, "plain", {}) for method in OTHER_METHODS]
+            tries += [(paths[0], method, shape, kwargs) for shape, kwargs in SHAPES.items()
+                      for method in (("GET", "POST") if "query_string" in kwargs else ("POST",))]
+            for path, method, shape, kwargs in tries:
+                if isinstance(kwargs.get("data"), dict):  # files are read once: new ones
+                    kwargs = kwargs | {"data": {n: (io.BytesIO(v), "x.txt") if v is FILE
+                                                else v for n, v in kwargs["data"].items()}}
+                response = client.open(path, method=method, headers=headers, **kwargs)
+                sent += 1
+                answers[response.status_code] = answers.get(response.status_code, 0) + 1
+                if response.status_code >= 500:
+                    crashes.append((who, method, path, shape, response.status_code))
+    print(f"hostile run: {sent} requests; answers {dict(sorted(answers.items()))}")
+    assert sent > 2500
+    assert not crashes, f"{len(crashes)} crashes, e.g. {crashes[:20]}"
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 2**64 + 1, "١٢"])
+def test_an_id_past_what_the_database_holds_is_no_such_page(app, session, number):
+    from admin_support import login_2fa
+
+    client = app.test_client()
+    login_2fa(client, session, "directie")
+    for path in (f"/cases/{number}", f"/admin/medewerkers/{number}",
+                 f"/admin/routering/{number}"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Niet gevonden" in response.get_data(as_text=True)
+    queue = client.get("/cases/", query_string={"group": str(number), "page": str(number)})
+    assert queue.status_code == 200  # a filter that cannot match is no filter
+
+
+def test_an_action_id_past_the_integer_is_refused_on_the_case_page(app, session):
+    from datetime import date, timedelta
+
+    from tests.conftest import post_form
+
+    done = submit_report(session, ReportInput(
+        submission_key=uuid.uuid4().hex, channel="web", reporter_type=ReporterType.PARENT,
+        category="bullying", description="Pesten", group_number=5), _now())
+    session.commit()
+    teacher = app.test_client()
+    login(teacher, "leerkracht5")
+    me = str(session.scalar(sa.select(User.id).where(
+        User.email == "leerkracht5@demo.meldpunt.test")))
+    page = f"/cases/{done.case.id}"
+    assert post_form(teacher, f"{page}/action", {
+        "action-title": "Gesprek", "action-owner": me,
+        "action-due": (date.today() + timedelta(days=3)).isoformat()},
+        form_url=page).status_code == 303
+    for bad in (str(2**31), str(2**63), "١", "²"):
+        response = post_form(teacher, f"{page}/complete_action", {}, form_url=page,
+                             tampered={"complete_action-action_id": bad})
+        assert response.status_code == 422, bad
+
+
+@pytest.mark.parametrize("url", ["/melden", "/volgen/", "/login", "/wachtwoord/vergeten"])
+def test_a_file_sent_under_a_text_fields_name_is_refused(client, session, url):
+    page = client.get(url).get_data(as_text=True)
+    before = _count(session, Report)
+    response = client.post(url, content_type="multipart/form-data", data=csrf_from(page) | {
+        name: (io.BytesIO(b"x"), "x.txt") for name in ("description", "email", "code")})
+    assert response.status_code == 400
+    assert "Hier hoort geen bestand bij" in response.get_data(as_text=True)
+    assert _count(session, Report) == before
+
+
+def test_a_malformed_chunked_body_is_refused(client):
+    from werkzeug.serving import DechunkedInput
+
+    page = client.get("/melden").get_data(as_text=True)
+    response = client.post("/melden", data=b"", headers={"Transfer-Encoding": "chunked"},
+                           content_type="application/x-www-form-urlencoded",
+                           environ_overrides={
+                               "wsgi.input": DechunkedInput(io.BytesIO(b"zz\r\nnot a chunk")),
+                               "wsgi.input_terminated": True})
+    assert response.status_code == 400
+    assert "Dat ging niet goed" in response.get_data(as_text=True)
+    assert client.get("/melden").status_code == 200 and page
+
+
+def test_options_is_answered_on_every_route_without_a_login(app):
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        response = client.open(_paths(rule)[0], method="OPTIONS")
+        assert response.status_code == 200, rule.rule
+        assert "GET" in response.headers["Allow"] or "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("target", ["/cases/\r\nSet-Cookie: x=1", "/cases/%0d%0aX: y",
+                                    "/\r\n/evil.example"])
+def test_cr_lf_in_next_leads_to_the_own_page(app, target):
+    from forms import submit
+
+    client = app.test_client()
+    response = submit(client, f"/login?{urlencode({'next': target})}", {
+        "email": "leerkracht5@demo.meldpunt.test", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.location.endswith("/cases/") and "\n" not in response.location
+    switched = client.get("/taal/en", query_string={"next": target})
+    assert switched.status_code in (302, 303) and "\n" not in switched.location
+
+
+def test_unicode_digits_as_a_second_factor_code_are_refused_kindly(app, session):
+    from admin_support import login_2fa
+
+    from tests.conftest import post_form
+
+    login_2fa(app.test_client(), session, "directie")  # enrolled: the code is asked
+    client = app.test_client()
+    response = post_form(client, "/login", {"email": "directie@demo.meldpunt.test",
+                                            "password": DEMO_PASSWORD})
+    step = response.location.removeprefix("http://meldpunt.test")
+    for code in ("١٢٣٤٥٦", "²²²²²²", "１２３４５６"):
+        answer = post_form(client, step, {"code": code})
+        assert answer.status_code in (200, 400, 422), code
+        assert client.get("/cases/").status_code == 302  # not logged in by it
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("group written ²", "naam;email;rollen;groepen\nAnna;anna@linde.nl;leerkracht;²\n".encode()),
+    ("BOM then invalid UTF-8", b"\xef\xbb\xbfnaam;email;rollen\nAnna;anna@linde.nl;ib\xff\xfe\n"),
+    ("a field over 131,072 characters",
+     b"naam;email;rollen\n\"" + b"A" * 140_000 + b"\";anna@linde.nl;ib\n"),
+])
+def test_a_broken_staff_csv_gets_a_report_not_a_crash(app, session, name, data):
+    from admin_support import login_2fa
+
+    client = app.test_client()
+    login_2fa(client, session, "admin")
+    page = client.get("/admin/import/").get_data(as_text=True)
+    users = _count(session, User)
+    response = client.post("/admin/import/", content_type="multipart/form-data",
+                           data=csrf_from(page) | {"file": (io.BytesIO(data), "staf.csv")})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422, name
+    assert "begrijpen we niet" in html or "kunnen we niet" in html
+    assert "Bevestigen en opslaan" not in html
+    assert _count(session, User) == users

@@ -59,7 +59,7 @@ def test_new_case_mails_its_people_content_free_with_stable_message_id(mail_app,
     report = tick(mail_app, session, now)
 
     created = [m for m in smtp_server.messages if "staat een melding" in m["Subject"]]
-    digests = [m for m in smtp_server.messages if "uw casussen vandaag" in m["Subject"]]
+    digests = [m for m in smtp_server.messages if "uw meldingen vandaag" in m["Subject"]]
     assert sorted(m["X-Envelope-To"] for m in created) == sorted(people)
     assert sorted(m["X-Envelope-To"] for m in digests) == sorted(people)  # first tick at 10:00
     assert len(report.mail.sent) == 2 * len(people)
@@ -69,6 +69,8 @@ def test_new_case_mails_its_people_content_free_with_stable_message_id(mail_app,
         for part in (text, html, message["Subject"]):
             assert "Jantje" not in part and "Jansen" not in part and "hek" not in part
         assert "Pesten" in text  # the category, nothing more
+        # the pages' words: a melding, not a casus
+        assert "casus" not in (text + html + message["Subject"]).lower()
     for message in created:
         text = message.get_body(("plain",)).get_content()
         assert f"http://127.0.0.1:5000/cases/{case.id}" in text
@@ -98,7 +100,7 @@ def test_confidential_case_mail_names_no_category_and_english_users_get_english(
 
     subjects = sorted(m["Subject"] for m in smtp_server.messages)
     assert subjects == [f"Meldpunt: a report is waiting for you (#{case.id})",
-                        "Meldpunt: your cases today (1)"]
+                        "Meldpunt: your reports today (1)"]
     [message] = [m for m in smtp_server.messages if "waiting" in m["Subject"]]
     text = message.get_body(("plain",)).get_content()
     assert "Category: (confidential)" in text

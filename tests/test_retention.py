@@ -20,6 +20,7 @@ from tracker.models import (
     AdminAudit,
     Case,
     CaseEvent,
+    CasePupil,
     LegalHold,
     OutboxMail,
     Pupil,
@@ -173,6 +174,8 @@ def test_the_fg_changes_a_rule_and_zero_days_is_refused(client, session):
     login_2fa(client, session, "fg")
     page = client.get("/admin/bewaartermijnen/")
     assert "730 dagen" in page.get_data(as_text=True)
+    assert "Zorg over de thuissituatie (meldcode)</" in page.get_data(as_text=True)
+    assert "(meldcode) (meldcode)" not in page.get_data(as_text=True)
     refused = post_form(client, "/admin/bewaartermijnen/regel/bullying",
                         {"bullying-days": "0"}, form_url="/admin/bewaartermijnen/")
     assert refused.status_code == 422
@@ -337,6 +340,11 @@ def test_done_when_a_case_becomes_a_tombstone_and_leaves_nothing_readable(tmp_pa
 def test_erasing_keeps_the_year_figures_for_every_category(app, session):
     """Unit-level: a tombstone keeps category, channel, reporter type, groep and dates."""
     case, _code = walk_to_closed(app, session, WORDS_A, category="cyberbullying", key="c")
+    pupil = Pupil(first_name="Noor", last_name="de Vries", group_id=case.group_id)
+    session.add(pupil)
+    session.flush()
+    session.add(CasePupil(case_id=case.id, pupil_id=pupil.id, role="affected"))
+    session.flush()
     before = (case.category, case.group_id, case.closed_at, case.reports[0].channel,
               case.reports[0].reporter_type, case.reports[0].created_at)
     retention.erase_case(session, case.id, utcnow())
@@ -349,6 +357,9 @@ def test_erasing_keeps_the_year_figures_for_every_category(app, session):
     assert {"created", "acknowledged", "resolved", "closed"} <= set(kinds)
     assert all(e.body is None for e in session.scalars(
         sa.select(CaseEvent).where(CaseEvent.case_id == case.id)))
+    # the link to the child goes; the child stays in the register (its own clock)
+    assert session.scalars(sa.select(CasePupil).where(CasePupil.case_id == case.id)).all() == []
+    assert session.get(Pupil, pupil.id) is not None
 
 
 @pytest.mark.parametrize(("left_days_ago", "setting", "due"), [
@@ -384,6 +395,9 @@ def test_the_fg_finds_a_parent_and_exports_their_data_without_other_peoples(app,
     page = client.get("/admin/bewaartermijnen/inzage?email=&name=Jozefien+Brandsma")
     html = page.get_data(as_text=True)
     assert f"#{own.id}" in html and f"#{other.id}" in html
+    assert "Gevonden in 2 meldingen" in html
+    one = client.get("/admin/bewaartermijnen/inzage?email=&name=Anne+Anderwijs")
+    assert "Gevonden in 1 melding<" in one.get_data(as_text=True)
     data = json.loads(client.get("/admin/bewaartermijnen/inzage/export.json?email="
                                  "jozefien.brandsma%40example.org&name=Jozefien+Brandsma")
                       .get_data(as_text=True))

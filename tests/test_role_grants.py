@@ -88,7 +88,7 @@ def test_she_may_not_decide_on_her_own_proposal(client, session):
     grant = _propose_vp_for_herself(client, session)
     page = client.get(PAGE)
     html = page.get_data(as_text=True)
-    assert "Over een rol voor uzelf beslist u niet" in html
+    assert "Over een rol voor jezelf beslis je niet" in html
     assert "Bevestigen" not in html
     # A crafted request (the page offers no button): refused before anything is looked at.
     crafted = client.post(f"{PAGE}{grant.id}/bevestigen",
@@ -152,7 +152,7 @@ def test_an_fg_cannot_confirm_a_vp_and_the_admin_only_reads(app, session):
               {"roles": ["leerkracht", "vertrouwenspersoon"]})
     grant = session.scalars(sa.select(RoleGrant).where(RoleGrant.user_id == teacher.id)).one()
     html = admin.get(PAGE).get_data(as_text=True)
-    assert "Bram Hendriks" in html and "U heeft dit zelf voorgesteld" in html
+    assert "Bram Hendriks" in html and "Je hebt dit zelf voorgesteld" in html
     login_2fa(fg, session, "fg")
     html = fg.get(PAGE).get_data(as_text=True)
     assert "Alleen een huidige houder van deze rol of een bestuurslid" in html
@@ -170,7 +170,7 @@ def test_the_person_it_is_for_gets_a_clear_refusal(session):
     # for others, never for himself.
     person = _user(session, "bestuur")
     grant = role_grants.propose(session, _user(session, "admin"), NOW, person, "fg")
-    with pytest.raises(AdminError, match="voor uzelf"):
+    with pytest.raises(AdminError, match="voor jezelf"):
         role_grants.decide(session, person, NOW, grant, confirm=True)
     with pytest.raises(AdminError, match="zelf voorgesteld"):
         role_grants.decide(session, _user(session, "admin"), NOW, grant, confirm=True)

@@ -223,7 +223,7 @@ def test_digest_lists_fifty_cases_overdue_first_and_counts_the_rest(session, tic
     assert digest.context["total"] == 54 and len(digest.context["cases"]) == 50
     assert digest.context["cases"][0]["id"] == late.id
     [message] = smtp_server.messages
-    assert message["Subject"] == "Meldpunt: uw casussen vandaag (54)"
+    assert message["Subject"] == "Meldpunt: uw meldingen vandaag (54)"
     assert "... en nog 4 andere" in message.get_body(("plain",)).get_content()
 
 

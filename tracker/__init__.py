@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 import config
-from tracker import db, errors, formatting, labels, redact, school
+from tracker import db, errors, formatting, input_guard, labels, redact, school
 from tracker.extensions import babel, csrf, login_manager, mail, select_locale
 
 log = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ def install_keys(settings: dict[str, Any]) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    input_guard.init_app(app)  # first: the id converter and the request check
     db.init_app(app)
     login_manager.init_app(app)
     mail.init_app(app)

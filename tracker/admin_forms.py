@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -27,7 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import EmailAddress
+from tracker.forms import EmailAddress, Form, WholeNumberField, id_number
 from tracker.services.user_tokens import MIN_PASSWORD
 
 
@@ -60,7 +58,7 @@ def _new_password():
                    message=_l("Kies een wachtwoord van minstens %(n)d tekens.", n=MIN_PASSWORD))]
 
 
-class StaffForm(FlaskForm):
+class StaffForm(Form):
     name = StringField(_l("Naam"), validators=[DataRequired(_l("Vul een naam in.")),
                                                Length(max=120)])
     email = EmailField(_l("E-mailadres"), validators=_email())
@@ -70,36 +68,36 @@ class StaffForm(FlaskForm):
                                validators=[DataRequired(_l("Kies minstens één werkdag."))])
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     # Not rendered when there is nothing to hand over: then "" (nobody), not an invalid choice.
     successor = SelectField(_l("Wie neemt de open meldingen over?"), validate_choice=True,
                             default="")
 
 
-class GroupForm(FlaskForm):
-    number = IntegerField(_l("Groepsnummer"), validators=[
+class GroupForm(Form):
+    number = WholeNumberField(_l("Groepsnummer"), validators=[
         InputRequired(_l("Vul een groepsnummer in.")),
         NumberRange(1, 999, _l("Een groepsnummer ligt tussen 1 en 999."))])
     name = StringField(_l("Naam"), validators=[Optional(), Length(max=60)])
-    teachers = CheckboxesField(_l("Leerkrachten"), coerce=int, validate_choice=True)
+    teachers = CheckboxesField(_l("Leerkrachten"), coerce=id_number, validate_choice=True)
     active = BooleanField(_l("Actief"), default=True)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV-bestand"))
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     send_invites = BooleanField(_l("Stuur nieuwe collega's een uitnodiging per e-mail"),
                                 default=True)
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(Form):
     email = EmailField(_l("E-mailadres"), validators=_email())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=_new_password(),
                              render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Nog een keer"), validators=[
@@ -107,7 +105,7 @@ class NewPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
-class SetupForm(FlaskForm):
+class SetupForm(Form):
     token = StringField(_l("Installatiecode uit de console"),
                         validators=[DataRequired(_l("Vul de installatiecode in."))],
                         render_kw={"autocomplete": "off"})
@@ -152,14 +150,14 @@ class SetupForm(FlaskForm):
                 for role, prefix in self.HOLDERS if (self[f"{prefix}_email"].data or "").strip()}
 
 
-class KioskForm(FlaskForm):
+class KioskForm(Form):
     name = StringField(_l("Naam van het apparaat"), validators=[
         DataRequired(_l("Geef het apparaat een naam, bijvoorbeeld 'Tablet gang boven'.")),
         Length(max=80)])
 
 
-class RuleForm(FlaskForm):
-    priority = IntegerField(_l("Volgorde (laag = eerst)"), validators=[
+class RuleForm(Form):
+    priority = WholeNumberField(_l("Volgorde (laag = eerst)"), validators=[
         InputRequired(_l("Vul een volgnummer in.")), NumberRange(0, 100000)])
     category = SelectField(_l("Soort melding"), validate_choice=True)
     reporter_types = CheckboxesField(_l("Van wie (leeg = iedereen)"), choices=choices(
@@ -175,7 +173,7 @@ class RuleForm(FlaskForm):
     enabled = BooleanField(_l("Aan"), default=True)
 
 
-class TryForm(FlaskForm):
+class TryForm(Form):
     class Meta:
         csrf = False  # read-only GET form
 
@@ -188,7 +186,7 @@ class TryForm(FlaskForm):
     confidential = BooleanField(_l("Vertrouwelijk"))
 
 
-class ClosedDayForm(FlaskForm):
+class ClosedDayForm(Form):
     start = StringField(_l("Van"), validators=[DataRequired(_l("Vul een datum in."))],
                         render_kw={"type": "date"})
     end = StringField(_l("Tot en met (leeg = één dag)"), validators=[Optional()],
@@ -200,13 +198,13 @@ class ClosedDayForm(FlaskForm):
                                              ("public_holiday", _l("feestdag"))))
 
 
-class RegionImportForm(FlaskForm):
+class RegionImportForm(Form):
     region = SelectField(_l("Regio"), choices=choices(
         ("noord", _l("Noord")), ("midden", _l("Midden")), ("zuid", _l("Zuid"))))
     school_year = SelectField(_l("Schooljaar"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     school_name = StringField(_l("Naam van de school"), validators=[
         DataRequired(_l("Vul de naam van de school in.")), Length(max=120)])
     logo = FileField(_l("Logo (PNG of SVG, ten hoogste 200 kB)"))
@@ -222,19 +220,19 @@ class SettingsForm(FlaskForm):
     quiet_end = StringField(_l("Stille uren tot"), validators=[
         DataRequired(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message=_l("Gebruik uu:mm."))],
         render_kw={"type": "time"})
-    followup_days = IntegerField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
+    followup_days = WholeNumberField(_l("Navraag 'is het gestopt?' na (schooldagen)"), validators=[
         InputRequired(), NumberRange(1, 60, _l("Kies 1 tot 60 schooldagen."))])
-    repetition_days = IntegerField(_l("Herhaling: een kind opnieuw getroffen bij pesten "
+    repetition_days = WholeNumberField(_l("Herhaling: een kind opnieuw getroffen bij pesten "
                                       "binnen (schooldagen)"), validators=[
         Optional(), NumberRange(1, 200, _l("Kies 1 tot 200 schooldagen."))])
-    repetition_places = IntegerField(_l("Herhaling: meldingen van dezelfde plek binnen een "
+    repetition_places = WholeNumberField(_l("Herhaling: meldingen van dezelfde plek binnen een "
                                         "maand, vanaf"), validators=[
         Optional(), NumberRange(2, 50, _l("Kies 2 tot 50 meldingen."))])
     default_ack = StringField(_l("Standaard termijn oppakken"), validators=[DataRequired()])
     default_resolve = StringField(_l("Standaard termijn afronden"), validators=[DataRequired()])
 
 
-class PupilImportConfirmForm(FlaskForm):
+class PupilImportConfirmForm(Form):
     payload = HiddenField(validators=[DataRequired()])
     mark_left = BooleanField(_l("Dit is de hele school: wie niet in het bestand staat, is van "
                                 "school gegaan"), default=False)

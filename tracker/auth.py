@@ -83,5 +83,23 @@ def _active_changed(target: User, value: bool, oldvalue, _initiator) -> None:
         _end_sessions(target)
 
 
+def _login_first():
+    """Send someone who is not (or no longer) logged in to the login, then back. A form they
+    sent meanwhile is kept and comes back filled in (tracker/resume.py)."""
+    from flask import flash, redirect, request, url_for
+    from flask_babel import gettext as _
+
+    from tracker import resume
+
+    back = request.full_path.rstrip("?")
+    if request.method != "GET":
+        back = resume.return_page(request.path)
+        if resume.stash_form(back):
+            flash(_("Je was uitgelogd. Log opnieuw in: wat je had getypt staat daarna weer "
+                    "klaar om te versturen."), "info")
+    return redirect(url_for("auth.login", next=back))
+
+
 def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
+    login_manager.unauthorized_handler(_login_first)

@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -24,8 +23,10 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from tracker.domain.permissions import role_may_hold
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.formatting import lazy_gettext as _l
+from tracker.forms import Form, WholeNumberField, id_number
 
 TEXT_MAX = 5000
 MESSAGE_MAX = 2000
@@ -60,15 +61,15 @@ def _text(label, message, max_=TEXT_MAX, rows=3, description=""):
         render_kw={"rows": rows, "maxlength": max_}, description=description)
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     """Base: the case version the page showed (a stale form is refused)."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    version = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class AcknowledgeForm(FlaskForm):
+class AcknowledgeForm(Form):
     # The version is optional here: "Ik pak dit op" is safe to repeat (the state refuses it).
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = WholeNumberField(widget=HiddenInput(), validators=[Optional()])
 
 
 class StartForm(CaseForm):
@@ -85,7 +86,7 @@ class MessageForm(CaseForm):
 
 class AssignForm(CaseForm):
     # Not validated against the list: the service refuses with a clear reason (e.g. the subject).
-    user = SelectField(_l("Aan een persoon"), coerce=int, validate_choice=False)
+    user = SelectField(_l("Aan een persoon"), coerce=id_number, validate_choice=False)
     role = SelectField(_l("Of aan een rol"), choices=_choices(ROLES, _l("— kies een rol —")),
                        validate_choice=False)
     reason = _text(_l("Reden"), _l("Geef een reden op."), 500, 2)
@@ -109,7 +110,7 @@ class ActionForm(CaseForm):
         render_kw={"maxlength": 200})
     # The list holds only who may receive the case; the person adding the action is chosen
     # unless they pick someone else (nobody joins a case by a form's default).
-    owner = SelectField(_l("Wie doet het"), coerce=int, validate_choice=False, description=_l(
+    owner = SelectField(_l("Wie doet het"), coerce=id_number, validate_choice=False, description=_l(
         "Kies je iemand anders, dan kan die de melding inzien en krijgt een mail."))
     due = DateField(_l("Uiterlijk op"), validators=[InputRequired(_l("Kies een datum."))])
 
@@ -120,7 +121,7 @@ class ActionForm(CaseForm):
 
 
 class CompleteActionForm(CaseForm):
-    action_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    action_id = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class ReferForm(CaseForm):
@@ -132,7 +133,7 @@ class ReferForm(CaseForm):
 
 
 class LinkForm(CaseForm):
-    other = IntegerField(_l("Nummer van de andere melding"), validators=[
+    other = WholeNumberField(_l("Nummer van de andere melding"), validators=[
         InputRequired(_l("Vul een meldingnummer in.")),
         NumberRange(min=1, message=_l("Vul een meldingnummer in."))])
 
@@ -171,7 +172,7 @@ class ReopenForm(CaseForm):
 
 
 class MeldcodeForm(CaseForm):
-    step = IntegerField(widget=HiddenInput(), validators=[
+    step = WholeNumberField(widget=HiddenInput(), validators=[
         InputRequired(), NumberRange(min=1, max=len(MELDCODE_STEPS))])
     finding = _text(_l("Wat is gevonden of besloten"), _l("Schrijf op wat is gevonden of "
                                                           "besloten."))
@@ -184,14 +185,14 @@ PUPIL_ROLES = {
 }
 
 
-class PupilSearchForm(FlaskForm):
+class PupilSearchForm(Form):
     name = StringField(_l("Zoek op naam"), validators=[Optional(), Length(max=100)],
                        render_kw={"maxlength": 100, "autocomplete": "off"})
 
 
-class PupilLinkForm(FlaskForm):
+class PupilLinkForm(Form):
     # Not validated against the list: the service refuses a pupil one may not see, clearly.
-    pupil = SelectField(_l("Kind"), coerce=int, validate_choice=False)
+    pupil = SelectField(_l("Kind"), coerce=id_number, validate_choice=False)
     role = RadioField(_l("Wat is dit kind in de melding?"), choices=_choices(PUPIL_ROLES),
                       validators=[InputRequired(_l("Kies wat het kind in deze melding is."))])
     # The search that found the pupils: a refused link shows the same list again.
@@ -205,8 +206,8 @@ class PupilLinkForm(FlaskForm):
         return ok
 
 
-class PupilUnlinkForm(FlaskForm):
-    pupil = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+class PupilUnlinkForm(Form):
+    pupil = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 # action name (URL) -> form class; the prefix keeps field ids unique on the page.
@@ -269,6 +270,10 @@ class CaseForms(dict):
                 defaults["owner"] = self.actor_id
             form = _fill(FORMS[name](formdata=None, prefix=name, version=version, **defaults),
                          self._choices)
+            if name == "assign":  # a sealed case offers only roles that may hold it
+                form.role.choices = _choices(
+                    {k: v for k, v in ROLES.items() if role_may_hold(k, self.case.confidential)},
+                    _l("— kies een rol —"))
         self[name] = form
         return form
 

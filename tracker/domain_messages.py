@@ -47,6 +47,7 @@ FIXED = (
     N_("Deze stap van de meldcode bestaat niet."),
     N_("Kies een persoon of een rol."),
     N_("Er is niemand met deze rol die deze melding kan krijgen."),
+    N_("Een vertrouwelijke melding kan alleen naar een vertrouwenspersoon."),
     # tracker/services/first_run.py, user_tokens.py
     N_("Meldpunt is al ingericht: er bestaan al accounts."),
     N_("Meldpunt is al ingericht. Log in met een bestaand account."),
@@ -103,8 +104,8 @@ FIXED = (
     # tracker/domain/grants.py, services/role_grants.py, services/first_run.py (issue 11.3)
     N_("Alleen een beheerder stelt deze rol voor."),
     N_("Over dit voorstel is al beslist."),
-    N_("Over een rol voor uzelf beslist u niet: dat doet een ander."),
-    N_("U heeft dit zelf voorgesteld: een tweede persoon beslist."),
+    N_("Over een rol voor jezelf beslis je niet: dat doet een ander."),
+    N_("Je hebt dit zelf voorgesteld: een tweede persoon beslist."),
     N_("Alleen een huidige houder van deze rol of een bestuurslid beslist over dit voorstel."),
     N_("Er is iemand in de school die dit voorstel kan bevestigen: een huidige houder van de "
        "rol of een bestuurslid. Die beslist."),

@@ -11,10 +11,10 @@ them loaded as well).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import Flask
 from flask_babel import get_locale, get_timezone, get_translations
 from flask_babel.speaklater import LazyString
@@ -22,25 +22,47 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-DATETIME = "EEE d MMM yyyy HH:mm"
+DATE = "EEE d MMM yyyy"
+DATETIME = f"{DATE} HH:mm"
 NOTHING = Markup("—")
+Moment = date | datetime | str | None
 
 
 @lru_cache(maxsize=4096)
-def _time_tag(moment: datetime, locale: str, zone: tzinfo) -> Markup:
-    text = format_datetime(moment, DATETIME, tzinfo=zone, locale=locale)
+def _time_tag(moment: date | datetime, locale: str, zone: tzinfo) -> Markup:
+    if isinstance(moment, datetime):
+        text = format_datetime(moment, DATETIME, tzinfo=zone, locale=locale)
+    else:
+        text = format_date(moment, DATE, locale=locale)
     return Markup('<time datetime="{}">{}</time>').format(moment.isoformat(), text)
 
 
-def time_tagger() -> Callable[[datetime | None], Markup]:
+def _moment(value: date | datetime | str) -> date | datetime | str:
+    """Return the date or moment an ISO string (as stored in event data) stands for."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+def time_tagger() -> Callable[[Moment], Markup]:
     """Return time_tag for the reader's language and time zone, looked up once (a page of
     fifty deadlines asks for them fifty times otherwise)."""
     locale, zone = str(get_locale()), get_timezone()
-    return lambda moment: _time_tag(moment, locale, zone) if moment else NOTHING
+
+    def tag(value: Moment) -> Markup:
+        moment = _moment(value) if value else None
+        if isinstance(moment, str):
+            return Markup("{}").format(moment)  # not a date after all: shown as it is
+        return _time_tag(moment, locale, zone) if moment else NOTHING
+    return tag
 
 
-def time_tag(moment: datetime | None) -> Markup:
-    """Return a <time> element with the moment in the reader's language and time zone."""
+def time_tag(moment: Moment) -> Markup:
+    """Return a <time> element with the date or moment (an ISO string too) in the reader's
+    language and time zone."""
     return time_tagger()(moment)
 
 

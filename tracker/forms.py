@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import secrets
 
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
+    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -26,7 +29,9 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from tracker import resume
 from tracker.domain import addresses
+from tracker.domain.numbers import whole_number
 from tracker.formatting import lazy_gettext as _l
 
 DESCRIPTION_MAX = 5000
@@ -55,12 +60,52 @@ class EmailAddress:
             raise StopValidation(str(ADDRESS_MESSAGES[refused.reason])) from None
 
 
+class Form(FlaskForm):
+    """Every form of the app: on the page a stashed form was sent from (tracker/resume.py),
+    the form it was comes back filled in with what the person typed (and says so: `restored`)."""
+
+    restored = False
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            # On a GET, forms are made empty (formdata None, or left to Flask-WTF): fill the
+            # one whose fields were stashed.
+            if (formdata is _Auto or formdata is None) and request.method == "GET":
+                kept = resume.restored_for({field.name for field in form})
+                if kept is not None:
+                    form.restored = True
+                    return kept
+            return super().wrap_formdata(form, formdata)
+
+
+def id_number(value: object) -> int:
+    """Coerce a select's or checkbox's value to an id (`coerce=id_number`): ASCII digits up
+    to PostgreSQL's integer, else ValueError (the form says the choice is not valid)."""
+    number = value if isinstance(value, int) and 0 <= value else whole_number(value)
+    if number is None:
+        raise ValueError(value)
+    return number
+
+
+class WholeNumberField(IntegerField):
+    """A whole number as a person types it: the digits 0-9, no larger than the database
+    holds. IntegerField reads "١٢" as 12 and passes 2**63 on to a query that fails."""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0]
+        self.data = whole_number(text.strip()) if isinstance(text, str) else None
+        if self.data is None:
+            raise ValueError(_l("Vul een heel getal in, bijvoorbeeld 5."))
+
+
 def new_submission_key() -> str:
     """Return a fresh one-time key that makes a second click on submit harmless."""
     return secrets.token_urlsafe(24)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mailadres"), validators=[DataRequired(_l("Vul je e-mailadres in."))],
                        render_kw={"autocomplete": "username"})
     password = PasswordField(_l("Wachtwoord"),
@@ -68,18 +113,18 @@ class LoginForm(FlaskForm):
                              render_kw={"autocomplete": "current-password"})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A form with only its CSRF token: for one-click actions."""
 
 
-class TwoFactorForm(FlaskForm):
+class TwoFactorForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(_l("Vul de code in.")),
                                                Length(max=40, message=_l("Deze code is te lang."))],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text",
                                   "autocapitalize": "off", "spellcheck": "false"})
 
 
-class ParentReportForm(FlaskForm):
+class ParentReportForm(Form):
     submission_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     category = SelectField(_l("Wat is er gebeurd?"),
                            validators=[InputRequired(_l("Kies wat er is gebeurd."))],
@@ -137,14 +182,14 @@ class StaffReportForm(ParentReportForm):
     group = SelectField(_l("Om welke groep gaat het?"), validate_choice=True)
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     code = StringField(_l("Uw code"),
                        validators=[DataRequired(_l("Vul uw code in.")), Length(max=200)],
                        render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                   "spellcheck": "false", "maxlength": 200})
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     submission_key = HiddenField(validators=[InputRequired(), Length(max=64)])
     body = TextAreaField(_l("Uw antwoord"),
                          validators=[DataRequired(_l("Schrijf eerst uw bericht.")),

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
 from tracker.domain.categories import categories_for, get_category
+from tracker.domain.events import EventKind
 from tracker.domain_messages import translate_message
 from tracker.formatting import lazy_gettext as _l
 from tracker.formatting import time_tag, time_tagger
@@ -40,31 +41,41 @@ ROLE = {
     "admin": _l("beheerder"),
 }
 
-EVENT = {
-    "created": _l("Melding ontvangen"),
-    "routed": _l("Doorgestuurd"),
-    "acknowledged": _l("Opgepakt"),
-    "started": _l("In behandeling genomen"),
-    "assigned": _l("Toegewezen"),
-    "action_added": _l("Actie toegevoegd"),
-    "action_done": _l("Actie afgevinkt"),
-    "note": _l("Interne notitie"),
-    "message_to_reporter": _l("Bericht aan de melder"),
-    "closing_message": _l("Slotbericht aan de melder"),
-    "reporter_message": _l("Bericht van de melder"),
-    "referred": _l("Doorverwezen"),
-    "linked": _l("Gekoppeld aan melding"),
-    "resolved": _l("Afgerond"),
-    "check_scheduled": _l("Controle gepland: is het gestopt?"),
-    "check_recorded": _l("Controle vastgelegd"),
-    "closed": _l("Gesloten"),
-    "reopened": _l("Heropend"),
-    "meldcode_step": _l("Meldcode-stap vastgelegd"),
-    "pupil_linked": _l("Kind gekoppeld"),
-    "pupil_unlinked": _l("Kind ontkoppeld"),
-    "repetition_signal": _l("Herhaling gesignaleerd"),
-    "reopened_by_reporter": _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
-    "informed": _l("Geïnformeerd"),
+# Every kind in EventKind has words here (tests/domain/test_events.py holds it to that).
+EVENT: dict[str, LazyString] = {
+    EventKind.CREATED: _l("Melding ontvangen"),
+    EventKind.ROUTED: _l("Doorgestuurd"),
+    EventKind.ACKNOWLEDGED: _l("Opgepakt"),
+    EventKind.STARTED: _l("In behandeling genomen"),
+    EventKind.ASSIGNED: _l("Toegewezen"),
+    EventKind.REASSIGNED: _l("Overgedragen aan een collega"),
+    EventKind.ACTION_ADDED: _l("Actie toegevoegd"),
+    EventKind.ACTION_DONE: _l("Actie afgevinkt"),
+    EventKind.ACTION_OVERDUE: _l("Actie over tijd"),
+    EventKind.NOTE: _l("Interne notitie"),
+    EventKind.MESSAGE_TO_REPORTER: _l("Bericht aan de melder"),
+    EventKind.REPORTER_MESSAGE: _l("Bericht van de melder"),
+    EventKind.REFERRED: _l("Doorverwezen"),
+    EventKind.LINKED: _l("Gekoppeld aan melding"),
+    EventKind.RESOLVED: _l("Afgerond"),
+    EventKind.CHECK_SCHEDULED: _l("Controle gepland: is het gestopt?"),
+    EventKind.CHECK_RECORDED: _l("Controle vastgelegd"),
+    EventKind.CLOSED: _l("Gesloten"),
+    EventKind.REOPENED: _l("Heropend"),
+    EventKind.MELDCODE_STEP: _l("Meldcode-stap vastgelegd"),
+    EventKind.CORRECTION: _l("Correctie vastgelegd (inzageverzoek)"),
+    EventKind.ESCALATED: _l("Geëscaleerd: niemand had het op tijd opgepakt"),
+    EventKind.DEADLINE_PASSED: _l("Termijn om af te ronden verstreken"),
+    EventKind.LEGAL_DEADLINE_NEAR: _l("Wettelijke termijn nadert"),
+    EventKind.LEGAL_DEADLINE_PASSED: _l("Wettelijke termijn verstreken"),
+    EventKind.FOLLOWUP_SCHEDULED: _l("Nacontrole gepland: is het gestopt?"),
+    EventKind.FOLLOWUP_DUE: _l("Nacontrole is nu aan de beurt"),
+    EventKind.PUPIL_LINKED: _l("Kind gekoppeld"),
+    EventKind.PUPIL_UNLINKED: _l("Kind ontkoppeld"),
+    EventKind.REPETITION_SIGNAL: _l("Herhaling gesignaleerd"),
+    EventKind.CLOSING_MESSAGE: _l("Slotbericht aan de melder"),
+    EventKind.REOPENED_BY_REPORTER: _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
+    EventKind.INFORMED: _l("Geïnformeerd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),

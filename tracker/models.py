@@ -459,8 +459,9 @@ class AdminAudit(Base):
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     action: Mapped[str] = mapped_column(sa.String(60))
     target: Mapped[str] = mapped_column(sa.String(120))
-    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # Encrypted at rest: a staff snapshot holds names and e-mail addresses (migration 0023).
+    before: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from tracker.admin_forms import choices
 from tracker.domain.retention import MAX_DAYS, MIN_DAYS
 from tracker.formatting import lazy_gettext as _l
-from tracker.forms import EmailAddress
+from tracker.forms import EmailAddress, Form, WholeNumberField
 
 
 def _days():
@@ -27,26 +25,26 @@ def _days():
                                    "bij het sluiten laten verdwijnen."))]
 
 
-class RuleForm(FlaskForm):
-    days = IntegerField(_l("Dagen na het sluiten"), validators=_days())
+class RuleForm(Form):
+    days = WholeNumberField(_l("Dagen na het sluiten"), validators=_days())
     source = TextAreaField(_l("Bron of reden"), validators=[Length(max=2000)])
 
 
-class RetentionSettingsForm(FlaskForm):
-    retention_pupil_days = IntegerField(_l("Leerlinggegevens: dagen na vertrek van de leerling"),
-                                        validators=_days())
-    retention_outbox_days = IntegerField(_l("Verstuurde mail: dagen bewaren na verzending"),
-                                         validators=_days())
-    retention_access_log_days = IntegerField(_l("Inzagelog (wie opende welke melding): dagen"),
+class RetentionSettingsForm(Form):
+    retention_pupil_days = WholeNumberField(
+        _l("Leerlinggegevens: dagen na vertrek van de leerling"), validators=_days())
+    retention_outbox_days = WholeNumberField(_l("Verstuurde mail: dagen bewaren na verzending"),
                                              validators=_days())
-    retention_audit_log_days = IntegerField(_l("Logboek beheer: dagen"), validators=_days())
+    retention_access_log_days = WholeNumberField(
+        _l("Inzagelog (wie opende welke melding): dagen"), validators=_days())
+    retention_audit_log_days = WholeNumberField(_l("Logboek beheer: dagen"), validators=_days())
     fg_name = StringField(_l("Naam van de FG"), validators=[Optional(), Length(max=120)])
     fg_email = EmailField(_l("E-mailadres van de FG"), validators=[Optional(), EmailAddress()])
     fg_phone = StringField(_l("Telefoon van de FG"), validators=[Optional(), Length(max=40)])
 
 
-class HoldForm(FlaskForm):
-    case_id = IntegerField(_l("Meldingnummer"), validators=[
+class HoldForm(Form):
+    case_id = WholeNumberField(_l("Meldingnummer"), validators=[
         InputRequired(_l("Vul het nummer van de melding in.")),
         NumberRange(min=1, message=_l("Vul het nummer van de melding in."))])
     reason = TextAreaField(_l("Reden"), validators=[
@@ -54,11 +52,11 @@ class HoldForm(FlaskForm):
     ends_on = DateField(_l("Tot en met (leeg = tot opheffen)"), validators=[Optional()])
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     shown = HiddenField(validators=[DataRequired()])
 
 
-class LookupForm(FlaskForm):
+class LookupForm(Form):
     class Meta:
         csrf = False  # a GET search
 
@@ -66,7 +64,7 @@ class LookupForm(FlaskForm):
     name = StringField(_l("Naam"), validators=[Optional(), Length(max=120)])
 
 
-class SubjectRequestForm(FlaskForm):
+class SubjectRequestForm(Form):
     kind = SelectField(_l("Soort verzoek"), validate_choice=True, choices=choices(
         ("access", _l("Inzage (art. 15)")), ("correction", _l("Correctie (art. 16)")),
         ("erasure", _l("Verwijdering (art. 17)"))))

@@ -24,7 +24,6 @@ TOUCH_EVERY = 60
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
-    app.before_request(_refuse_nul_characters)
     app.before_request(_end_idle_session)
     app.after_request(_security_headers)
 
@@ -49,23 +48,6 @@ def _is_production() -> bool:
     from flask import current_app
 
     return current_app.config.get("TRACKER_ENV") == "production"
-
-
-def _refuse_nul_characters():
-    """Refuse NUL characters anywhere in the request: no browser sends them when a person
-    types, and PostgreSQL cannot store them (a crash otherwise, not a message)."""
-    values = [request.path, *request.args.values(), *request.args.keys()]
-    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
-            "application/x-www-form-urlencoded", "multipart/form-data"):
-        for key, items in request.form.lists():
-            values.append(key)
-            values.extend(items)
-    if any("\x00" in v for v in values):
-        from tracker.errors import render_error
-
-        return render_error(400, _("Er stond een teken in dat we niet kunnen verwerken. "
-                                   "Ga terug, haal het weg en probeer het opnieuw."))
-    return None
 
 
 def _end_idle_session() -> None:

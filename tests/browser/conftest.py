@@ -80,6 +80,7 @@ class LiveServer:
         self.db = ScratchDatabase(tmp_dir).prepare(demo=True)
         self.app = create_app({"DATABASE_URL": self.db.env["DATABASE_URL"],
                                "KIOSK_IDLE_SECONDS": IDLE_SECONDS,
+                               "TRACKER_STASH_DIR": str(tmp_dir / "stash"),
                                "RATELIMIT_ENABLED": False})
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"

@@ -30,7 +30,7 @@ def test_the_admin_proposes_and_the_vp_confirms(browser, live_server):
     assert "wacht op bevestiging door een huidige vertrouwenspersoon" in admin.content()
     with admin.expect_navigation():
         admin.click("text=Voorstellen voor rollen")
-    assert "U heeft dit zelf voorgesteld" in admin.content()
+    assert "Je hebt dit zelf voorgesteld" in admin.content()
     assert admin.locator("button:has-text('Bevestigen')").count() == 0
 
     vp = browser.new_context(base_url=live_server.url, bypass_csp=True).new_page()
@@ -43,6 +43,15 @@ def test_the_admin_proposes_and_the_vp_confirms(browser, live_server):
         row.locator("button:has-text('Bevestigen')").click()
     assert "Wendy Wouters heeft de rol nu" in vp.content()
     assert "Er wachten geen voorstellen." in vp.content()
+
+    # Beheer → Logboek tells it in words, not as developer output.
+    with admin.expect_navigation():
+        admin.click("nav.admin-nav >> text=Logboek")
+    check_axe(admin, "admin log")
+    log = admin.locator("table.audit").inner_text()
+    assert "Rol voorgesteld: Wendy Wouters" in log and "Rol bevestigd: Wendy Wouters" in log
+    assert "rol: vertrouwenspersoon" in log
+    assert "role.propose" not in log and "user:" not in log and "{" not in log
 
     with live_server.session() as db:
         wendy = db.get(User, person_id)

@@ -79,7 +79,7 @@ def test_whether_anyone_in_the_school_may_confirm(role, people, expected):
 
 
 @pytest.mark.parametrize(("confirmer", "roles", "expected"), [
-    (PERSON, {VP, BESTUUR}, "voor uzelf"),
+    (PERSON, {VP, BESTUUR}, "voor jezelf"),
     (PROPOSER, {VP, ADMIN}, "zelf voorgesteld"),
     (OTHER, {ADMIN, DIRECTIE}, "houder van deze rol of een bestuurslid"),
     (OTHER, {VP}, None),

@@ -10,6 +10,7 @@ from tracker.domain.permissions import (
     SUBJECT,
     may_receive,
     receive_refusal,
+    role_may_hold,
 )
 
 TEACHER = frozenset({"leerkracht"})
@@ -34,3 +35,17 @@ HEAD = frozenset({"directie", "admin"})
 def test_who_may_receive_a_case(user_id, roles, about, confidential, active, why):
     assert receive_refusal(user_id, roles, about, confidential, active) == why
     assert may_receive(user_id, roles, about, confidential, active) is (why is None)
+
+
+@pytest.mark.parametrize(("role", "confidential", "may"), [
+    ("leerkracht", False, True),
+    ("directie", False, True),
+    ("vertrouwenspersoon", False, True),
+    ("vertrouwenspersoon", True, True),  # a sealed case: the VP only
+    ("leerkracht", True, False),
+    ("directie", True, False),
+    ("bestuur", True, False),
+    ("fg", True, False),
+])
+def test_which_roles_may_hold_a_case(role, confidential, may):
+    assert role_may_hold(role, confidential) is may

@@ -61,9 +61,9 @@ def someone_may_confirm(proposal: Proposal,
 def refusal(confirmer_id: int, confirmer_roles: frozenset[str], proposal: Proposal) -> str | None:
     """Return why this person may not decide on the proposal (Dutch), or None when they may."""
     if confirmer_id == proposal.person_id:
-        return "Over een rol voor uzelf beslist u niet: dat doet een ander."
+        return "Over een rol voor jezelf beslis je niet: dat doet een ander."
     if confirmer_id == proposal.proposer_id:
-        return "U heeft dit zelf voorgesteld: een tweede persoon beslist."
+        return "Je hebt dit zelf voorgesteld: een tweede persoon beslist."
     if not may_confirm(confirmer_id, confirmer_roles, proposal):
         return ("Alleen een huidige houder van deze rol of een bestuurslid beslist over dit "
                 "voorstel.")

@@ -80,6 +80,11 @@ HAND_OVER_FALLBACK: dict[bool, tuple[str, ...]] = {False: (OVERSIGHT_ROLE, "best
                                                    True: (VP_ROLE,)}
 
 
+def role_may_hold(role: str, confidential: bool) -> bool:
+    """Return whether a role's holders may be given a case at all (a sealed case: the VP only)."""
+    return receive_refusal(0, frozenset({role}), None, confidential) is None
+
+
 def may_receive(user_id: int, roles: frozenset[str], about_user_id: int | None,
                 confidential: bool, active: bool = True) -> bool:
     """Return whether a person may be given a case (assigned, informed, owner of an action)."""

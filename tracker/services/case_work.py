@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.access import sealed_clause, visible_clause
+from tracker.domain.events import EventKind
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain.states import CaseAction as Act
 from tracker.models import (
@@ -54,6 +55,11 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
         targets = [user_by_id(session, user_id)]
         ensure_can_receive(case, targets[0])
     elif role in ROLE_ASSIGNABLE:
+        from tracker.domain.permissions import role_may_hold
+
+        if not role_may_hold(role, case.confidential):
+            raise ActionRefused("Een vertrouwelijke melding kan alleen naar een "
+                                "vertrouwenspersoon.")
         everyone = _role_people(session, case, role)
         targets = [u for u in everyone if u.id != case.about_user_id]
         if case.confidential:
@@ -78,7 +84,7 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
         new_due = ack_deadline(session, now)
         case.ack_due = max(case.ack_due, new_due) if case.ack_due else new_due
     apply_state(case, state, now)
-    event = add_event(session, case, "assigned", now, actor=actor, body=reason,
+    event = add_event(session, case, EventKind.ASSIGNED, now, actor=actor, body=reason,
                       to=[u.name for u in targets], role=role,
                       previous=[p.user.name for p in previous if p.user])
     session.flush()
@@ -101,7 +107,7 @@ def add_action(session: orm.Session, case: Case, actor: User, now: datetime, ver
     session.add(action)
     apply_state(case, state, now)
     session.flush()
-    add_event(session, case, "action_added", now, actor=actor, body=title,
+    add_event(session, case, EventKind.ACTION_ADDED, now, actor=actor, body=title,
               action_id=action.id, owner=owner.name, due=due.isoformat(), added=added)
     session.flush()
     if owner.id != actor.id:
@@ -118,7 +124,7 @@ def complete_action(session: orm.Session, case: Case, actor: User, now: datetime
         raise ActionRefused("Deze actie bestaat niet.")
     if action.done_at is not None:
         raise ActionRefused("Deze actie is al afgevinkt.")
-    record_step(session, case, Act.COMPLETE_ACTION, actor, now, version, "action_done",
+    record_step(session, case, Act.COMPLETE_ACTION, actor, now, version, EventKind.ACTION_DONE,
           body=action.title, action_id=action.id)
     action.done_at, action.done_by_id = now, actor.id
     session.flush()
@@ -140,8 +146,8 @@ def link(session: orm.Session, case: Case, actor: User, now: datetime, version: 
     session.add_all([CaseLink(case_id=case.id, other_case_id=other.id),
                      CaseLink(case_id=other.id, other_case_id=case.id)])
     apply_state(case, state, now)
-    add_event(session, case, "linked", now, actor=actor, other=other.id)
-    add_event(session, other, "linked", now, actor=actor, other=case.id)
+    add_event(session, case, EventKind.LINKED, now, actor=actor, other=other.id)
+    add_event(session, other, EventKind.LINKED, now, actor=actor, other=case.id)
     session.flush()
 
 
@@ -162,5 +168,5 @@ def record_meldcode_step(session: orm.Session, case: Case, actor: User, now: dat
     else:
         row.finding, row.by_id, row.at = finding, actor.id, now
     apply_state(case, state, now)
-    add_event(session, case, "meldcode_step", now, actor=actor, body=finding, step=step)
+    add_event(session, case, EventKind.MELDCODE_STEP, now, actor=actor, body=finding, step=step)
     session.flush()

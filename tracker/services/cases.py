@@ -12,6 +12,7 @@ from sqlalchemy import orm
 
 from tracker.domain.calendar import add_school_days, at_local, local_date
 from tracker.domain.categories import needs_follow_up_check
+from tracker.domain.events import EventKind
 from tracker.domain.permissions import SEALED, SUBJECT, receive_refusal
 from tracker.domain.states import ActionNotAllowed, CaseState, CheckResult, transition
 from tracker.domain.states import CaseAction as Act
@@ -79,7 +80,7 @@ def apply_state(case: Case, state: CaseState, now: datetime) -> None:
 
 
 def record_step(session: orm.Session, case: Case, action: Act, actor: User, now: datetime,
-          version: int | None, kind: str, *, body: str | None = None,
+          version: int | None, kind: EventKind, *, body: str | None = None,
           check_result: str | None = None, **data) -> None:
     """Check, move and record one action in one go."""
     apply_state(case, next_state(case, action, version, check_result=check_result), now)
@@ -97,7 +98,7 @@ def acknowledge(session: orm.Session, case: Case, actor: User, now: datetime,
         raise StaleCase()
     if case.status in (CaseStatus.ACKNOWLEDGED, CaseStatus.IN_PROGRESS, CaseStatus.REFERRED):
         raise ActionRefused("Deze melding is al opgepakt.")
-    record_step(session, case, Act.ACKNOWLEDGE, actor, now, version, "acknowledged")
+    record_step(session, case, Act.ACKNOWLEDGE, actor, now, version, EventKind.ACKNOWLEDGED)
     case.acknowledged_at = now
     case.acknowledged_by_id = actor.id
     session.flush()
@@ -105,14 +106,15 @@ def acknowledge(session: orm.Session, case: Case, actor: User, now: datetime,
 
 def start(session: orm.Session, case: Case, actor: User, now: datetime, version: int) -> None:
     """Mark the case as being worked on."""
-    record_step(session, case, Act.START, actor, now, version, "started")
+    record_step(session, case, Act.START, actor, now, version, EventKind.STARTED)
     session.flush()
 
 
 def add_note(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
              body: str) -> None:
     """Write an internal note (never shown to the reporter)."""
-    record_step(session, case, Act.NOTE, actor, now, version, "note", body=required_text(body))
+    record_step(session, case, Act.NOTE, actor, now, version, EventKind.NOTE,
+                body=required_text(body))
     session.flush()
 
 
@@ -130,7 +132,7 @@ def message_reporter(session: orm.Session, case: Case, actor: User, now: datetim
 def refer(session: orm.Session, case: Case, actor: User, now: datetime, version: int, *,
           to: str, on: date, note: str = "") -> None:
     """Record that the case was handed to an outside body on a date."""
-    record_step(session, case, Act.REFER, actor, now, version, "referred",
+    record_step(session, case, Act.REFER, actor, now, version, EventKind.REFERRED,
                 body=note.strip() or None, to=to, on=on.isoformat())
     session.flush()
 
@@ -144,11 +146,11 @@ def resolve(session: orm.Session, case: Case, actor: User, now: datetime, versio
     """
     from tracker.services import receipts
 
-    record_step(session, case, Act.RESOLVE, actor, now, version, "resolved",
+    record_step(session, case, Act.RESOLVE, actor, now, version, EventKind.RESOLVED,
                 body=required_text(outcome))
     if closing_message.strip():
         receipts.message_reporter(session, case, actor, closing_message, now,
-                                  follow_up_url=follow_up_url, kind="closing_message")
+                                  follow_up_url=follow_up_url, kind=EventKind.CLOSING_MESSAGE)
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):
@@ -172,14 +174,14 @@ def schedule_check(session: orm.Session, case: Case, actor: User, now: datetime,
 def _plan_check(session: orm.Session, case: Case, actor: User | None, now: datetime,
                 on: date) -> None:
     case.followup_due, case.followup_result = at_local(on, CHECK_TIME), None
-    add_event(session, case, "check_scheduled", now, actor=actor,
+    add_event(session, case, EventKind.CHECK_SCHEDULED, now, actor=actor,
               actor_label=None if actor else "system", on=on.isoformat())
 
 
 def record_check(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
                  result: str, note: str = "") -> None:
     """Record whether it stopped; if not, the case opens again."""
-    record_step(session, case, Act.RECORD_CHECK, actor, now, version, "check_recorded",
+    record_step(session, case, Act.RECORD_CHECK, actor, now, version, EventKind.CHECK_RECORDED,
           body=note.strip() or None, check_result=result, result=result)
     case.followup_result = result
     if result == CheckResult.NOT_STOPPED:
@@ -189,7 +191,7 @@ def record_check(session: orm.Session, case: Case, actor: User, now: datetime, v
 
 def close(session: orm.Session, case: Case, actor: User, now: datetime, version: int) -> None:
     """Close a resolved case (after its follow-up check, where one is needed)."""
-    record_step(session, case, Act.CLOSE, actor, now, version, "closed")
+    record_step(session, case, Act.CLOSE, actor, now, version, EventKind.CLOSED)
     case.closed_at = now
     session.flush()
 
@@ -197,7 +199,7 @@ def close(session: orm.Session, case: Case, actor: User, now: datetime, version:
 def reopen(session: orm.Session, case: Case, actor: User, now: datetime, version: int,
            reason: str) -> None:
     """Open a resolved or closed case again; someone must take it on anew."""
-    record_step(session, case, Act.REOPEN, actor, now, version, "reopened",
+    record_step(session, case, Act.REOPEN, actor, now, version, EventKind.REOPENED,
                 body=required_text(reason))
     _open_again(session, case, now)
 

@@ -42,7 +42,12 @@ def read(data: bytes, *, max_bytes: int, max_lines: int) -> CsvFile:
         result.errors.append("Dit is geen CSV-bestand (het bevat binaire gegevens). Sla het "
                              "in Excel op als 'CSV (gescheiden door lijstscheidingsteken)'.")
         return result
-    text, result.encoding = decode(data)
+    try:
+        text, result.encoding = decode(data)
+    except UnicodeDecodeError:  # a byte-order mark says UTF-8, what follows is not
+        result.errors.append("Dit bestand kunnen we niet lezen: het begint als UTF-8 maar is "
+                             "het niet. Sla het op als 'CSV UTF-8' en probeer het opnieuw.")
+        return result
     first = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(";,\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

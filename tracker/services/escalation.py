@@ -24,6 +24,7 @@ from tracker.domain.calendar import (
     local_date,
 )
 from tracker.domain.categories import needs_follow_up_check
+from tracker.domain.events import EventKind
 from tracker.models import (
     LEGAL_WARNING_BEFORE,
     Case,
@@ -117,7 +118,7 @@ def escalate(tick: _Tick, case: Case) -> None:
     case.escalated_at = now
     case.escalation_due = (add_school_days(tick.calendar, now, NEXT_STEP_SCHOOL_DAYS)
                            if more else None)
-    add_event(tick.session, case, "escalated", now, actor_label="system", role=role,
+    add_event(tick.session, case, EventKind.ESCALATED, now, actor_label="system", role=role,
               level=case.escalation_level, to=[u.email for u in new], skipped=skipped,
               ack_due=iso(case.ack_due))
     mail_staff(tick.session, new, case, template="escalated",
@@ -129,7 +130,7 @@ def escalate(tick: _Tick, case: Case) -> None:
 def remind_resolve(tick: _Tick, case: Case) -> None:
     """Tell the owners once that the resolution deadline passed."""
     case.resolve_reminded_at = tick.now
-    add_event(tick.session, case, "deadline_passed", tick.now, actor_label="system",
+    add_event(tick.session, case, EventKind.DEADLINE_PASSED, tick.now, actor_label="system",
               deadline="resolve", due=iso(case.resolve_due))
     mail_staff(tick.session, participants(tick.session, case, OWNERS), case,
                template="resolve_overdue", now=tick.now, deadline=iso(case.resolve_due),
@@ -143,8 +144,8 @@ def legal_notice(tick: _Tick, case: Case) -> None:
     kind = "legal_due_passed" if passed else "legal_due_soon"
     case.legal_notices = 2 if passed else 1
     people = {u.id: u for role in ("fg", "directie") for u in tick.members(role, case)}
-    add_event(tick.session, case, "legal_deadline_passed" if passed else "legal_deadline_near",
-              tick.now, actor_label="system", due=iso(case.legal_due))
+    event = EventKind.LEGAL_DEADLINE_PASSED if passed else EventKind.LEGAL_DEADLINE_NEAR
+    add_event(tick.session, case, event, tick.now, actor_label="system", due=iso(case.legal_due))
     mail_staff(tick.session, people.values(), case, template=kind, now=tick.now, urgent=True,
                key=f"{kind}:{case.id}:{case.legal_due:%Y%m%d%H%M}",
                deadline=iso(case.legal_due))
@@ -156,11 +157,11 @@ def followup(tick: _Tick, case: Case) -> None:
     if case.followup_due is None:
         case.followup_due = add_school_days(tick.calendar, case.resolved_at,
                                             tick.followup_days)
-        add_event(tick.session, case, "followup_scheduled", tick.now, actor_label="system",
-                  due=iso(case.followup_due))
+        add_event(tick.session, case, EventKind.FOLLOWUP_SCHEDULED, tick.now,
+                  actor_label="system", due=iso(case.followup_due))
         return
     case.followup_announced_at = tick.now
-    add_event(tick.session, case, "followup_due", tick.now, actor_label="system",
+    add_event(tick.session, case, EventKind.FOLLOWUP_DUE, tick.now, actor_label="system",
               due=iso(case.followup_due))
     mail_staff(tick.session, participants(tick.session, case, OWNERS), case,
                template="followup_due", now=tick.now, deadline=iso(case.followup_due),
@@ -229,7 +230,7 @@ def remind_actions(tick: _Tick, *, limit: int = BATCH) -> int:
         case = tick.session.get(Case, action.case_id)
         if case.status == CaseStatus.CLOSED:
             continue
-        add_event(tick.session, case, "action_overdue", tick.now, actor_label="system",
+        add_event(tick.session, case, EventKind.ACTION_OVERDUE, tick.now, actor_label="system",
                   action_id=action.id)
         mail_staff(tick.session, [action.owner], case, template="action_overdue",
                    key=f"action-overdue:{action.id}", now=tick.now,

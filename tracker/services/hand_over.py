@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.domain.events import EventKind
 from tracker.domain.permissions import HAND_OVER_FALLBACK, may_receive, receive_refusal
 from tracker.models import Case, CaseParticipant, CaseStatus, User, role_members
 from tracker.services.timeline import add_event
@@ -77,10 +78,10 @@ def hand_over(session: orm.Session, actor: User | None, now: datetime, case: Cas
                                         added_at=now))
         elif kind.value == "assignee":
             existing.kind = kind
-        add_event(session, case, "reassigned", now, actor=actor, to_user=person.id,
+        add_event(session, case, EventKind.REASSIGNED, now, actor=actor, to_user=person.id,
                   to_name=person.name, **base)
     if not receivers:
-        add_event(session, case, "reassigned", now, actor=actor, to_user=None, to_name=None,
+        add_event(session, case, EventKind.REASSIGNED, now, actor=actor, to_user=None, to_name=None,
                   unassigned=True, **base)
     session.flush()
     notify.mail_staff(session, receivers, case, template="case_created",

@@ -18,6 +18,7 @@ from sqlalchemy import orm
 
 import config
 from tracker.domain.calendar import quiet_release_time
+from tracker.domain.permissions import receive_refusal
 from tracker.models import Case, CaseParticipant, OutboxMail, ParticipantKind, User
 from tracker.services.calendar import load_calendar
 from tracker.services.school_settings import quiet_hours
@@ -75,10 +76,13 @@ def case_context(case: Case, **extra: Any) -> dict[str, Any]:
 def mail_staff(session: orm.Session, users: Iterable[User], case: Case, *, template: str,
                key: str, now: datetime, urgent: bool | None = None,
                **extra: Any) -> list[OutboxMail]:
-    """Queue one content-free mail about a case to each user (never to its subject)."""
+    """Queue one content-free mail about a case to each user who may receive the case: never
+    to its subject, never to an inactive account, never a sealed case to anyone but a
+    vertrouwenspersoon (the same rule as assigning, tracker/domain/permissions.py)."""
     queued = []
     for user in users:
-        if not user.active or user.id == case.about_user_id or not user.email:
+        if not user.email or receive_refusal(user.id, user.role_keys, case.about_user_id,
+                                             case.confidential, user.active):
             continue
         mail = enqueue_mail(session, key=f"{key}:{user.id}", to=user.email,
                             recipient_kind="staff", template=template, now=now,

@@ -27,6 +27,7 @@ from tracker.domain.codes import (
     parse_picture_code,
     picture_code_string,
 )
+from tracker.domain.events import REPORTER_VISIBLE, EventKind
 from tracker.models import Case, CaseEvent, CaseStatus, User
 from tracker.services.reporter_news import reporter_wrote
 from tracker.services.timeline import add_event
@@ -35,7 +36,6 @@ from tracker.services.timeline import add_event
 CODE_LIFETIME_AFTER_CLOSE = timedelta(weeks=8)
 REPLY_MAX = 2000
 # Events a reporter may see at follow-up; internal notes never are among them.
-REPORTER_VISIBLE = ("message_to_reporter", "closing_message", "reporter_message")
 _MAX_TRIES = 50
 
 
@@ -177,7 +177,7 @@ def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
             submission_key = None  # an old page sent again with other words: a new message
     case.updated_at = now
     data = {"taps": taps} if taps else {}
-    event = add_event(session, case, "reporter_message", now, actor_label=actor_label,
+    event = add_event(session, case, EventKind.REPORTER_MESSAGE, now, actor_label=actor_label,
                       body=body, **data)
     event.submission_key = submission_key
     session.flush()

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.domain.events import EventKind
 from tracker.models import (
     Case,
     CaseParticipant,
@@ -98,9 +99,9 @@ def submit_report(session: orm.Session, data: ReportInput, now: datetime, *,
             session.add(CaseParticipant(case_id=case.id, user_id=user_id,
                                         kind=ParticipantKind.INFORMED, added_at=now))
     reporter_label = None if actor else data.reporter_type.value
-    add_event(session, case, "created", now, actor=actor, actor_label=reporter_label,
+    add_event(session, case, EventKind.CREATED, now, actor=actor, actor_label=reporter_label,
               channel=data.channel)
-    add_event(session, case, "routed", now, actor_label="system", reason=decision.reason,
+    add_event(session, case, EventKind.ROUTED, now, actor_label="system", reason=decision.reason,
               primary_role=decision.primary_role, assignees=list(decision.assignees),
               informed=list(decision.informed), route=decision.route,
               notes=list(decision.notes))

@@ -26,6 +26,7 @@ from tracker.models import (
     CaseAction,
     CaseEvent,
     CaseLink,
+    CasePupil,
     CaseStatus,
     DeletionBatch,
     LegalHold,
@@ -344,6 +345,10 @@ def erase_case(session: orm.Session, case_id: int, now: datetime) -> None:
     erase(LegalHold, reason=ERASED)
     session.execute(sa.delete(OutboxMail.__table__)
                     .where(OutboxMail.__table__.c.case_id == case_id))
+    # Which children a case was about is personal data too; the pupil register itself follows
+    # its own (leaving) clock.
+    session.execute(sa.delete(CasePupil.__table__)
+                    .where(CasePupil.__table__.c.case_id == case_id))
     session.flush()
     session.expire_all()  # the Core updates above bypass the loaded objects
 

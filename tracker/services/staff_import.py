@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.domain.addresses import LOCAL_NOT_ASCII, AddressError, normalise_address
+from tracker.domain.numbers import whole_number
 from tracker.models import Group, User
 from tracker.services import csv_file
 from tracker.services.admin import (
@@ -127,12 +128,12 @@ def _parse_roles(cell: str, line: Line) -> tuple[str, ...]:
 def _parse_groups(cell: str, line: Line) -> tuple[int, ...]:
     groups: list[int] = []
     for token in (t for part in _tokens(cell) for t in part.split()):
-        digits = token.lower().removeprefix("groep").strip()
-        if not digits.isdigit() or not 1 <= int(digits) <= 999:
+        number = whole_number(token.lower().removeprefix("groep").strip(), maximum=999)
+        if not number:
             line.errors.append(f"Groep '{token}' begrijpen we niet. Gebruik een nummer, "
                                "bijvoorbeeld 5 of 78.")
-        elif int(digits) not in groups:
-            groups.append(int(digits))
+        elif number not in groups:
+            groups.append(number)
     return tuple(sorted(groups))
 
 
@@ -143,7 +144,7 @@ def _parse_workdays(cell: str, line: Line) -> str:
     digits: set[str] = set()
     for token in tokens:
         low = token.lower().rstrip(".")
-        if low.isdigit() and set(low) <= set("1234567"):
+        if low and set(low) <= set("1234567"):
             digits |= set(low)
         elif low in _DAYS:
             digits.add(_DAYS[low])

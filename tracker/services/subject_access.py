@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.domain.events import REPORTER_VISIBLE, EventKind
 from tracker.models import Case, CaseEvent, Report, SubjectRequest, User
 from tracker.services.admin import AdminError, audit
-from tracker.services.receipts import REPORTER_VISIBLE
 from tracker.services.timeline import add_event
 
 BATCH = 500
@@ -105,11 +105,11 @@ def export(session: orm.Session, found: list[Found], *, email: str, name: str,
                                  .order_by(CaseEvent.at, CaseEvent.id)).all()
         if entry["role"] == "reporter":
             entry["messages"] = [{"at": e.at.isoformat(),
-                                  "from": "melder" if e.kind == "reporter_message"
+                                  "from": "melder" if e.kind == EventKind.REPORTER_MESSAGE
                                   else "school", "text": e.body}
                                  for e in events if e.kind in REPORTER_VISIBLE and e.body]
         entry["corrections"] = [{"at": e.at.isoformat(), "text": e.body}
-                                for e in events if e.kind == "correction" and e.body]
+                                for e in events if e.kind == EventKind.CORRECTION and e.body]
         cases.append(entry)
     requests = [r for r in session.scalars(sa.select(SubjectRequest).order_by(SubjectRequest.id))
                 if _matches(r.subject, email, name)]
@@ -146,7 +146,7 @@ def record_request(session: orm.Session, actor: User, now: datetime, *, kind: st
     if kind == "correction" and outcome in ("granted", "partly"):
         for case in session.scalars(sa.select(Case).where(Case.id.in_(case_ids),
                                                           Case.erased_at.is_(None))):
-            add_event(session, case, "correction", now, actor=actor, body=text.strip(),
+            add_event(session, case, EventKind.CORRECTION, now, actor=actor, body=text.strip(),
                       request=row.id)
     audit(session, actor, now, f"subject_request.{kind}", f"subject_request:{row.id}", None,
           {"cases": case_ids, "outcome": outcome})

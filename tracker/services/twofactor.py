@@ -18,6 +18,7 @@ import pyotp
 import segno
 from sqlalchemy import orm
 
+from tracker.domain.numbers import ascii_digits
 from tracker.models import Role, User
 
 REQUIRED_ROLES = frozenset({Role.VERTROUWENSPERSOON, Role.DIRECTIE, Role.BESTUUR, Role.FG,
@@ -98,7 +99,7 @@ def confirm_enrolment(session: orm.Session, user: User, code: str,
                       now: datetime) -> list[str] | None:
     """Turn 2FA on when the code proves the authenticator works; return recovery codes."""
     code = _normalize(code)
-    if is_enrolled(user) or not user.totp_secret or not code.isdigit() \
+    if is_enrolled(user) or not user.totp_secret or not ascii_digits(code) \
             or not _accept_totp(user, code, now):
         return None
     codes = new_recovery_codes()
@@ -113,7 +114,7 @@ def verify(session: orm.Session, user: User, code: str, now: datetime) -> str | 
     code = _normalize(code)
     if not is_enrolled(user) or not code:
         return None
-    if code.isdigit() and len(code) == 6:
+    if ascii_digits(code) and len(code) == 6:
         ok = _accept_totp(user, code, now)
         session.flush()
         return "totp" if ok else None

@@ -9,8 +9,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from tracker import audit_words
 from tracker.admin_forms import SettingsForm
 from tracker.db import get_session, utcnow
+from tracker.input_guard import id_arg
 from tracker.models import AdminAudit
 from tracker.services import school_settings as settings_service
 from tracker.services.admin import get_setting
@@ -45,9 +47,11 @@ def index():
 @bp.get("/audit")
 @require_roles("directie", "admin")
 def audit():
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=id_arg) or 1, 1)
     rows = get_session().scalars(sa.select(AdminAudit).order_by(AdminAudit.id.desc())
                                  .offset((page - 1) * AUDIT_PAGE).limit(AUDIT_PAGE + 1)).all()
+    # In words: action labels, people by name, "veld: oud → nieuw" (tracker/audit_words.py).
+    rows = audit_words.entries(get_session(), rows[:AUDIT_PAGE + 1])
     return render_template("admin/audit.html", rows=rows[:AUDIT_PAGE], page=page,
                            more=len(rows) > AUDIT_PAGE)
 

@@ -15,6 +15,7 @@ from tracker.domain.permissions import can_act
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain_messages import translate_message
 from tracker.formatting import lazy_gettext as _l
+from tracker.input_guard import id_arg
 from tracker.labels import category_choices, queue_lines
 from tracker.services import case_pupils, case_work, notify, repetition
 from tracker.services import cases as case_service
@@ -28,11 +29,11 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 @login_required
 def queue():
     args = request.args
-    group = args.get("group", type=int)
+    group = args.get("group", type=id_arg)
     category = args.get("category") if args.get("category") in CATEGORY_BY_KEY else None
     role = args.get("role") if args.get("role") in case_forms.ROLES else None
     view = queries.queue(get_session(), current_user.model, utcnow(),
-                         page=max(args.get("page", 1, type=int) or 1, 1),
+                         page=max(args.get("page", 1, type=id_arg) or 1, 1),
                          status=args.get("status") or None, category=category, group=group,
                          role=role or None, sort=args.get("sort"))
     signals = repetition.for_queue(get_session(), current_user.model)

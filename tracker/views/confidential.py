@@ -18,6 +18,7 @@ from tracker import queries
 from tracker.access import case_or_404, may_see_access_log, sealed_clause
 from tracker.db import get_session, utcnow
 from tracker.domain.permissions import VP_ROLE
+from tracker.input_guard import id_arg
 from tracker.labels import queue_lines
 from tracker.models import Case, User
 from tracker.services.cases import record_view
@@ -48,7 +49,7 @@ def sealed_queue(session: orm.Session, user: User, now, *, page: int,
 @bp.get("/")
 def queue():
     view = sealed_queue(get_session(), current_user.model, utcnow(),
-                        page=request.args.get("page", 1, type=int) or 1,
+                        page=request.args.get("page", 1, type=id_arg) or 1,
                         status=request.args.get("status") or None,
                         sort=request.args.get("sort"))
     return no_store(render_template("confidential/queue.html", view=view,

@@ -24,6 +24,7 @@ from flask_wtf.csrf import ValidationError, validate_csrf
 from tracker import ratelimit
 from tracker.db import get_session, utcnow
 from tracker.domain.codes import PICTURE_BY_KEY
+from tracker.domain.numbers import whole_number
 from tracker.extensions import LANGUAGES, csrf
 from tracker.formatting import lazy_gettext as _l
 from tracker.forms import new_submission_key
@@ -264,7 +265,7 @@ def name_answer():
         return redirect(url_for("kiosk.start"), code=303)
     state["name"] = " ".join(request.form.get("name", "").split())[:kiosk_service.NAME_MAX]
     group = request.form.get("group", "")
-    state["group"] = int(group) if group.isdigit() and len(group) < 4 else None
+    state["group"] = whole_number(group, maximum=999)
     state["anonymous"] = False
     _save(state)
     return redirect(url_for("kiosk.danger"), code=303)

@@ -144,8 +144,9 @@ def submit():
                     "tekst staat er nog: verstuur hem %(when)s.",
                     when=ratelimit.wait_text(wait)), "error")
             return no_store(render_template("report/form.html", form=form)), 429
-    code, _case = save_report(data)
+    code, case = save_report(data)
     session["last_report"] = data.submission_key
+    session["last_report_sealed"] = case.confidential  # the thanks page says who reads it
     session["receipt_code"] = code  # shown once by the thanks page, then gone
     return redirect(url_for("report.thanks"), code=303)
 
@@ -155,7 +156,8 @@ def thanks():
     if "last_report" not in session:
         return redirect(url_for("report.form"))
     code = session.pop("receipt_code", None)
-    return no_store(render_template("report/thanks.html", code=code))
+    return no_store(render_template("report/thanks.html", code=code,
+                                    sealed=session.get("last_report_sealed", False)))
 
 
 @bp.get("/taal/<lang>")

@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from tracker.db import get_session, utcnow
 from tracker.forms import ButtonForm
+from tracker.input_guard import id_arg
 from tracker.labels import category_label
 from tracker.models import DeletionBatch, LegalHold
 from tracker.retention_forms import (
@@ -48,8 +49,6 @@ def rule_label(key: str) -> str:
         return _("Vertrouwelijke meldingen (vertrouwenspersoon)")
     if key == service.rules.LEGAL_ROUTE:
         return _("Wettelijke route (zedenzaak medewerker, datalek)")
-    if key == "home_concern":
-        return _("%(category)s (meldcode)", category=category_label(key))
     return str(category_label(key))
 
 
@@ -151,7 +150,7 @@ def approve():
 @bp.get("/bewaarplicht")
 @hold_roles_required
 def holds():
-    form = HoldForm(data={"case_id": request.args.get("case", type=int)})
+    form = HoldForm(data={"case_id": request.args.get("case", type=id_arg)})
     return _holds(form)
 
 

@@ -33,8 +33,9 @@ def submit():
                     "verstuur opnieuw."), "error")
         return no_store(render_template("staff_report/form.html", form=form)), 422
     data = report_input(form, channel="staff", reporter_type=ReporterType.STAFF)
-    code, _case = save_report(data, actor=current_user.model)
+    code, case = save_report(data, actor=current_user.model)
     session["staff_receipt_code"] = code
+    session["staff_report_sealed"] = case.confidential  # the thanks page says who reads it
     return redirect(url_for("staff_report.thanks"), code=303)
 
 
@@ -42,4 +43,5 @@ def submit():
 @login_required
 def thanks():
     code = session.pop("staff_receipt_code", None)
-    return no_store(render_template("staff_report/thanks.html", code=code))
+    return no_store(render_template("staff_report/thanks.html", code=code,
+                                    sealed=session.get("staff_report_sealed", False)))
