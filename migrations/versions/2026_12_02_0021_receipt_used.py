@@ -1,7 +1,7 @@
 """receipt_used_at: when a reporter first came back with the code (issue 14)
 
 Revision ID: 0021
-Revises: 0020
+Revises: 0023
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0020"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
