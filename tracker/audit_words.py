@@ -35,6 +35,7 @@ ACTIONS = {
     "rule.update": _l("Routeringsregel gewijzigd"),
     "rule.enable": _l("Routeringsregel aangezet"),
     "rule.disable": _l("Routeringsregel uitgezet"),
+    "insight.export": _l("Overzicht geëxporteerd (alleen kenmerken, geen tekst of namen)"),
     "calendar.add": _l("Vrije dagen toegevoegd"),
     "calendar.remove": _l("Vrije dag verwijderd"),
     "calendar.import": _l("Schoolvakanties ingelezen"),
