@@ -66,6 +66,11 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _wrong_code(response) -> bool:
+    # A second factor that worked is no guess: only refused codes count towards the limit.
+    return response.status_code >= 400
+
+
 def _pending_user() -> User | None:
     """Return who passed the password step in this browser, if recent and still valid."""
     ident, since = session.get(PENDING), session.get(PENDING_SINCE)
@@ -189,7 +194,8 @@ def two_factor():
 
 
 @bp.post("/login/tweestaps")
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key)
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key,
+               deduct_when=_wrong_code)
 def two_factor_post():
     user = _pending_user()
     if user is None or not twofactor.is_enrolled(user):
@@ -248,7 +254,8 @@ def enrol():
 
 
 @bp.post("/login/tweestaps/instellen")
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key)
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key,
+               deduct_when=_wrong_code)
 def enrol_post():
     user = _enrolling_user()
     if user is None or not _mailbox_proved(user):
