@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from config import DEV_CONFIDENTIAL_KEY
 from tracker import create_app
 from tracker.accounts.auth import use_cheap_hashing
+from tracker.config import DEV_CONFIDENTIAL_KEY
 from tracker.core import crypto, migrate
 from tracker.core.db import make_engine
 from tracker.setup.demo import DEMO_PASSWORD, load_demo

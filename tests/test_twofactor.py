@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login, post_form
 from tracker.accounts import twofactor
-from tracker.accounts.views import PENDING_SINCE
+from tracker.accounts.login import PENDING_SINCE
 from tracker.models import OutboxMail, User
 from tracker.setup.demo import DEMO_PASSWORD
 

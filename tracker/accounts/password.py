@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from tracker.accounts import login as auth
 from tracker.accounts import twofactor
-from tracker.accounts import views as auth
 from tracker.accounts.tokens import TokenError, find_valid, send_link, use
 from tracker.admin.forms import ForgotForm, NewPasswordForm
 from tracker.admin.service import find_user

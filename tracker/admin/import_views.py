@@ -13,7 +13,7 @@ from tracker.accounts.tokens import send_link
 from tracker.admin import staff_import
 from tracker.admin.forms import ImportConfirmForm, ImportForm
 from tracker.admin.service import AdminError
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.messages import translate_message
 

@@ -11,8 +11,8 @@ from tracker.accounts.tokens import send_link
 from tracker.admin import role_grants
 from tracker.admin import service as admin_service
 from tracker.admin.forms import DeactivateForm, StaffForm
-from tracker.admin.views import admin_required
 from tracker.cases.hand_over import open_cases_of
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.labels import ROLE

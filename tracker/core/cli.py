@@ -26,7 +26,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     # Every feature module lists its click commands in COMMANDS.
-    from tracker import feature_modules
+    from tracker.core.app import feature_modules
 
     for module in feature_modules():
         for command_ in getattr(module, "COMMANDS", ()):

@@ -115,7 +115,7 @@ def install(keys: str | Sequence[str]) -> Keyring:
 def keyring() -> Keyring:
     """Return the process's keyring; without create_app, read it from the environment."""
     if _installed is None:
-        import config
+        from tracker import config
 
         install(config.from_env()["TRACKER_CONFIDENTIAL_KEY"])
     assert _installed is not None

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import orm
 
-import config
+from tracker import config
 from tracker.core.calendar import load_calendar
 from tracker.core.settings import quiet_hours
 from tracker.domain.calendar import quiet_release_time

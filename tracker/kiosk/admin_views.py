@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from tracker.admin.forms import KioskForm
 from tracker.admin.service import AdminError, audit
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.messages import translate_message

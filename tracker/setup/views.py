@@ -104,8 +104,8 @@ def submit():
 
 def _sign_in(user):
     # An admin needs a second factor: continue to its enrolment exactly as a login would.
+    from tracker.accounts import login as auth
     from tracker.accounts import twofactor
-    from tracker.accounts import views as auth
 
     if twofactor.needs_second_factor(user):
         # The console's setup code stands in for a mailed link: whoever started Meldpunt.
