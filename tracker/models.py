@@ -190,7 +190,7 @@ class Case(Base):
     followup_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     followup_result: Mapped[str | None] = mapped_column(sa.String(20))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Receipt codes are kept only as keyed hashes (DESIGN §8).
+    # Receipt codes are kept only as keyed hashes (docs/DESIGN.md §8).
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
     # When the reporter first came back with the code (/volgen or the kiosk): the overview's

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.accounts.auth import hash_password
+from tracker.domain.messages import Message
 from tracker.escalation.notify import enqueue_mail
 from tracker.models import User, UserToken
 
@@ -70,7 +71,8 @@ def use(session: orm.Session, token: str, purpose: str, password: str, now: date
     """Set the password through a one-time link; the link then stops working."""
     row = find_valid(session, token, purpose, now)
     if len(password) < MIN_PASSWORD:
-        raise TokenError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
+        raise TokenError(Message("Kies een wachtwoord van minstens %(n)d tekens.",
+                                 n=MIN_PASSWORD))
     # Claim the row atomically: two tabs posting at once cannot both use it.
     claimed = session.execute(
         sa.update(UserToken).where(UserToken.id == row.id, UserToken.used_at.is_(None))

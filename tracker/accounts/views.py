@@ -17,6 +17,7 @@ from flask_login import current_user, logout_user
 
 from tracker.accounts import twofactor
 from tracker.accounts.auth import verify_password
+from tracker.accounts.forms import LoginForm, TwoFactorForm
 from tracker.accounts.login import (
     MAILBOX_PROOF,
     PENDING_NEXT,
@@ -31,7 +32,7 @@ from tracker.accounts.login import (
 from tracker.admin.service import find_user
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import limiter
-from tracker.core.forms import ButtonForm, LoginForm, TwoFactorForm
+from tracker.core.forms import ButtonForm
 from tracker.core.ratelimit import visitor
 from tracker.core.web import no_store
 from tracker.models import User

@@ -182,7 +182,7 @@ def case_page(session: orm.Session, case: Case, viewer: User | None = None) -> C
         .where(Case.id.in_(sa.select(CaseLink.other_case_id)
                            .where(CaseLink.case_id == case.id)),
                _visible_to(viewer)).order_by(Case.id)))
-    # Only a home_concern case follows the meldcode (DESIGN §5): others have no steps.
+    # Only a home_concern case follows the meldcode (docs/DESIGN.md §5): others have no steps.
     steps = {s.step: s for s in session.scalars(
         sa.select(MeldcodeStep).where(MeldcodeStep.case_id == case.id)
         .options(orm.joinedload(MeldcodeStep.by).lazyload(User.roles)))

@@ -16,6 +16,7 @@ from tracker.core.timeline import add_event
 from tracker.domain.calendar import add_school_days, at_local, local_date
 from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.events import EventKind
+from tracker.domain.messages import Message
 from tracker.domain.permissions import SEALED, SUBJECT, receive_refusal
 from tracker.domain.states import ActionNotAllowed, CaseState, CheckResult, transition
 from tracker.domain.states import CaseAction as Act
@@ -231,11 +232,12 @@ def ensure_can_receive(case: Case, user: User) -> None:
     why = receive_refusal(user.id, user.role_keys, case.about_user_id, case.confidential,
                           user.active)
     if why == SUBJECT:
-        raise ActionRefused(f"Deze melding gaat over {user.name}; die kan hem niet krijgen.")
+        raise ActionRefused(Message("Deze melding gaat over %(name)s; die kan hem niet "
+                                    "krijgen.", name=user.name))
     if why == SEALED:
         raise ActionRefused("Een vertrouwelijke melding kan alleen naar een vertrouwenspersoon.")
     if why is not None:
-        raise ActionRefused(f"{user.name} is niet meer actief.")
+        raise ActionRefused(Message("%(name)s is niet meer actief.", name=user.name))
 
 
 def add_participant(session: orm.Session, case: Case, user: User, kind: ParticipantKind,
@@ -255,7 +257,7 @@ CASE_PAGES = ("case_page", "sealed")
 
 def record_view(session: orm.Session, case: Case, viewer: User, now: datetime,
                 via: str = "case_page") -> None:
-    """Log that a person opened a case (DESIGN §8: every read is logged)."""
+    """Log that a person opened a case (docs/DESIGN.md §8: every read is logged)."""
     session.add(AccessLog(case_id=case.id, user_id=viewer.id, at=now, via=via))
     if via in CASE_PAGES and case.reporter_news_at is not None:
         case.reporter_news_at = None

@@ -1,4 +1,4 @@
-"""Encryption at rest of free text and reporter identity (DESIGN §8).
+"""Encryption at rest of free text and reporter identity (docs/DESIGN.md §8).
 
 Every report's free text and identity, every timeline body and the reporter's e-mail address
 are stored as Fernet tokens (AES-128-CBC + HMAC-SHA256: authenticated, so a changed byte is

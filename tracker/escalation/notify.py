@@ -1,6 +1,6 @@
 """Queueing mail in the outbox, in the same transaction as the change that causes it.
 
-Mails carry no report content (DESIGN §7): ids, category keys, deadlines and links only.
+Mails carry no report content (docs/DESIGN.md §7): ids, category keys, deadlines and links only.
 Quiet hours: mail to parents, and staff mail about non-urgent cases, waits from the start of
 the school's quiet hours (setting `quiet_hours`, default 17:00) until their end (default 07:30)
 on the next school day; staff mail about urgent cases goes at once.
@@ -39,7 +39,7 @@ def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str
                  language: str = "nl") -> OutboxMail | None:
     """Queue one mail under a stable key; a key already queued is not queued again.
 
-    `context` must hold no report content (DESIGN §7): ids, category keys, deadlines, links.
+    `context` must hold no report content (docs/DESIGN.md §7): ids, category keys, deadlines, links.
     A secret the reporter needs (the receipt "code") is removed once the mail is sent.
     """
     if session.scalar(sa.select(OutboxMail.id).where(OutboxMail.key == key)) is not None:

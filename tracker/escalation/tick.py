@@ -1,4 +1,4 @@
-"""The tick: everything that is due at a moment, done once (DESIGN §6).
+"""The tick: everything that is due at a moment, done once (docs/DESIGN.md §6).
 
 Each case carries `tick_due`, the next moment it needs the tick (kept by listeners in
 tracker.models); a tick reads only the cases whose moment has passed, locks them (PostgreSQL:

@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import csrf
-from tracker.core.forms import FollowUpForm, ReplyForm, new_submission_key
+from tracker.core.forms import new_submission_key
 from tracker.core.ratelimit import too_many_lookups
 from tracker.core.web import no_store
 from tracker.models import Case
 from tracker.reporting import receipts
+from tracker.reporting.forms import FollowUpForm, ReplyForm
 
 bp = Blueprint("follow_up", __name__, url_prefix="/volgen")
 STATE = "follow_up"

@@ -20,7 +20,7 @@ from flask_login import current_user
 from tracker.core import ratelimit
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import LANGUAGES, csrf
-from tracker.core.forms import ParentReportForm, new_submission_key
+from tracker.core.forms import new_submission_key
 from tracker.core.labels import category_choices
 from tracker.core.web import no_store
 from tracker.domain.redirects import safe_redirect_path
@@ -28,6 +28,7 @@ from tracker.domain.subject import report_subject
 from tracker.escalation.notify import enqueue_mail
 from tracker.models import Group, ReporterType, Role, User, UserRole
 from tracker.reporting import receipts
+from tracker.reporting.forms import ParentReportForm
 from tracker.reporting.service import ReportInput, find_submission, submit_report
 
 bp = Blueprint("report", __name__)

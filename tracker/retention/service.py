@@ -19,6 +19,7 @@ from sqlalchemy import orm
 from tracker.admin.service import AdminError, audit, get_setting, set_setting
 from tracker.domain import retention as rules
 from tracker.domain.calendar import local_date
+from tracker.domain.messages import Message
 from tracker.domain.retention import CaseClock, Hold, RetentionRefused
 from tracker.models import (
     AccessLog,
@@ -141,10 +142,10 @@ def set_hold(session: orm.Session, actor: User, now: datetime, case_id: int, rea
         raise AdminError("Alleen de FG of de directie kan een bewaarplicht instellen.")
     case = session.get(Case, case_id)
     if case is None:
-        raise AdminError(f"Melding #{case_id} bestaat niet.")
+        raise AdminError(Message("Melding #%(n)d bestaat niet.", n=case_id))
     if case.erased_at is not None:
-        raise AdminError(f"Melding #{case_id} is al verwijderd; er valt niets meer te "
-                         "bewaren.")
+        raise AdminError(Message("Melding #%(n)d is al verwijderd; er valt niets meer te "
+                                 "bewaren.", n=case_id))
     reason = reason.strip()
     if not reason:
         raise AdminError("Geef een reden voor de bewaarplicht.")

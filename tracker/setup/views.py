@@ -1,4 +1,4 @@
-"""First run: while no account exists, every page leads to /setup (DESIGN §1, issue 7)."""
+"""First run: while no account exists, every page leads to /setup (docs/DESIGN.md §1, issue 7)."""
 
 from __future__ import annotations
 
