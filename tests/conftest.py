@@ -252,7 +252,7 @@ def enrol_kiosk(client, session, name: str = "Hal beneden"):
     from tracker.core.db import utcnow
     from tracker.kiosk.service import start_enrolment
 
-    token = start_enrolment(session, name, utcnow())
+    _device, token = start_enrolment(session, None, name, utcnow())
     session.commit()
     page = client.get(f"/kiosk/aanmelden/{token}")
     assert page.status_code == 200

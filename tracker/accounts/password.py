@@ -34,7 +34,7 @@ def forgot_post():
     db = get_session()
     user = find_user(db, form.email.data)
     if user is not None and user.active:
-        send_link(db, user, "reset", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        send_link(db, user, "reset", utcnow())
         db.commit()
     # The same words whether or not the address exists: no way to probe for accounts.
     flash(_("Als dit adres bij ons bekend is, staat er binnen een paar minuten een mail met "

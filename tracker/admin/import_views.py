@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -60,7 +60,7 @@ def confirm():
         result, created = staff_import.apply(db, current_user.model, utcnow(), data)
         if confirm_form.send_invites.data:
             for user in created:
-                send_link(db, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+                send_link(db, user, "invite", utcnow())
         db.commit()
     except AdminError as refused:
         db.rollback()

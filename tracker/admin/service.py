@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.accounts.auth import end_sessions
 from tracker.cases.hand_over import HandOver, hand_over, hand_over_lost, open_cases_of
 from tracker.core import school
 from tracker.domain.addresses import lookup_key
@@ -228,7 +229,7 @@ def deactivate_staff(session: orm.Session, actor: User | None, now: datetime, us
             result.rerouted.append((case.id, [u.name for u in receivers]))
     before = snapshot(user)
     user.active = False
-    user.session_epoch += 1  # ends their sessions everywhere
+    end_sessions(user)
     for group in session.scalars(sa.select(Group).where(Group.teachers.any(User.id == user.id))):
         group.teachers.remove(user)
     check_guarded_roles(session, user.role_keys & set(GUARDED_ROLES))

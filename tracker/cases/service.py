@@ -6,16 +6,17 @@ meanwhile the action is refused (StaleCase), so nobody overwrites what they have
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import orm
 
 from tracker.core.calendar import load_calendar
 from tracker.core.settings import followup_days
 from tracker.core.timeline import add_event
-from tracker.domain.calendar import add_school_days, at_local, local_date
+from tracker.domain.calendar import add_school_days, local_date
 from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.events import EventKind
+from tracker.domain.lifecycle import check_moment, check_pending, followup_check_at
 from tracker.domain.messages import Message
 from tracker.domain.permissions import SEALED, SUBJECT, receive_refusal
 from tracker.domain.states import ActionNotAllowed, CaseState, CheckResult, transition
@@ -29,7 +30,6 @@ from tracker.models import (
     User,
 )
 
-CHECK_TIME = time(8, 0)  # a follow-up check is due in the morning of its day
 STALE_MESSAGE = (
     "Iemand anders heeft deze melding intussen gewijzigd. Je ziet hieronder de nieuwe stand; "
     "kijk of je actie nog nodig is en probeer het dan opnieuw."
@@ -45,11 +45,6 @@ class StaleCase(ActionRefused):
 
     def __init__(self, message: str = STALE_MESSAGE) -> None:
         super().__init__(message)
-
-
-def check_pending(case: Case) -> bool:
-    """Return True when a follow-up check is planned and not yet recorded."""
-    return case.followup_due is not None and case.followup_result is None
 
 
 def allowed(case: Case) -> frozenset[Act]:
@@ -155,9 +150,8 @@ def resolve(session: orm.Session, case: Case, actor: User, now: datetime, versio
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):
-        cal = load_calendar(session)
-        day = local_date(add_school_days(cal, now, followup_days(session)))
-        _plan_check(session, case, None, now, day)
+        at = followup_check_at(load_calendar(session), now, followup_days(session))
+        _plan_check(session, case, None, now, local_date(at))
     session.flush()
 
 
@@ -174,7 +168,7 @@ def schedule_check(session: orm.Session, case: Case, actor: User, now: datetime,
 
 def _plan_check(session: orm.Session, case: Case, actor: User | None, now: datetime,
                 on: date) -> None:
-    case.followup_due, case.followup_result = at_local(on, CHECK_TIME), None
+    case.followup_due, case.followup_result = check_moment(on), None
     add_event(session, case, EventKind.CHECK_SCHEDULED, now, actor=actor,
               actor_label=None if actor else "system", on=on.isoformat())
 

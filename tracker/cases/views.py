@@ -18,10 +18,10 @@ from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.input_guard import id_arg
 from tracker.core.labels import category_choices, queue_lines
 from tracker.core.messages import translate_message
+from tracker.core.urls import external_url
 from tracker.core.web import no_store
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
-from tracker.escalation import notify
 from tracker.pupils import repetition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -112,7 +112,7 @@ def _run(case, prefix: str, form, call):
 
 
 def _follow_up_url() -> str:
-    return notify.base_url() + url_for("follow_up.enter")
+    return external_url("follow_up.enter")
 
 
 HANDLERS = {

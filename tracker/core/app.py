@@ -14,7 +14,7 @@ from flask import Blueprint, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from tracker import FEATURES, PACKAGE, ConfigurationError, config
-from tracker.core import db, errors, formatting, input_guard, labels, redact, school
+from tracker.core import db, errors, formatting, input_guard, labels, redact, school, urls
 from tracker.core.extensions import babel, csrf, login_manager, mail, select_locale
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
+    urls.install(app)
     errors.register(app)
     labels.register(app)
     school.register(app)

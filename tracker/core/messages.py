@@ -10,7 +10,7 @@ message the services and the state machine raise is listed here.
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from tracker.domain.messages import Message
 
@@ -166,6 +166,7 @@ PATTERNS = (
     N_("De einddatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2026-08-01."),
     N_("Kies een periode van hoogstens %(n)d jaar."),
     N_("Schooljaar '%(value)s' bestaat niet: schrijf bijvoorbeeld 2026-2027."),
+    N_("Er is geen kiosk met de naam %(name)s."),
 )
 
 # Words that appear inside PATTERNS: the state machine's state and action words
@@ -204,3 +205,9 @@ def translate_message(message: object) -> str:
         return gettext(text.template, **{k: _value(k, v) for k, v in text.values.items()})
     text = str(text)
     return gettext(text) if text else text
+
+
+def in_english(message: object) -> str:
+    """A refusal for the console, which speaks English as its help does."""
+    with force_locale("en"):
+        return translate_message(message)

@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from sqlalchemy import orm
 
-from tracker import config
 from tracker.core.calendar import load_calendar
 from tracker.core.settings import quiet_hours
+from tracker.core.urls import external_url
 from tracker.domain.calendar import quiet_release_time
 from tracker.domain.permissions import receive_refusal
 from tracker.models import Case, CaseParticipant, OutboxMail, ParticipantKind, User
@@ -53,14 +52,8 @@ def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str
     return mail
 
 
-def base_url() -> str:
-    """Return the public address of the app, for links in mail."""
-    url = current_app.config.get("TRACKER_BASE_URL") if has_app_context() else None
-    return (url or config.default_base_url()).rstrip("/")
-
-
 def case_link(case_id: int) -> str:
-    return f"{base_url()}/cases/{case_id}"
+    return external_url("cases.detail", case_id=case_id)
 
 
 def iso(moment: datetime | None) -> str | None:

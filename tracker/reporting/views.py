@@ -22,6 +22,7 @@ from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import LANGUAGES, csrf
 from tracker.core.forms import new_submission_key
 from tracker.core.labels import category_choices
+from tracker.core.urls import external_url
 from tracker.core.web import no_store
 from tracker.domain.redirects import safe_redirect_path
 from tracker.domain.subject import report_subject
@@ -107,7 +108,7 @@ def save_report(data: ReportInput, actor=None) -> tuple[str, object]:
 
 
 def follow_up_url() -> str:
-    return current_app.config["TRACKER_BASE_URL"].rstrip("/") + "/volgen/"
+    return external_url("follow_up.enter")
 
 
 @bp.get("/")

@@ -269,10 +269,11 @@ def record_proposal(session: orm.Session, now: datetime) -> DeletionBatch | None
 
 def _tell_the_fg(session: orm.Session, batch: DeletionBatch, now: datetime) -> None:
     """Mail each FG that a list waits for approval: a count and a link, nothing else."""
-    from tracker.escalation.notify import base_url, enqueue_mail
+    from tracker.core.urls import external_url
+    from tracker.escalation.notify import enqueue_mail
     from tracker.models import role_members
 
-    link = f"{base_url()}/admin/bewaartermijnen/verwijderen"
+    link = external_url("retention.due")
     for user in role_members(session, "fg"):
         enqueue_mail(session, key=f"retention-due:{batch.id}:{user.id}", to=user.email,
                      recipient_kind="staff", template="retention_due", now=now,

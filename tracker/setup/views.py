@@ -90,7 +90,7 @@ def submit():
                 name=form.name.data, email=form.email.data, password=form.password.data,
                 directie=form.directie.data)
             for holder in set_first_holders(db, user, utcnow(), form.first_holders()):
-                send_link(db, holder, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+                send_link(db, holder, "invite", utcnow())
             db.commit()
         except AdminError as refused:
             db.rollback()
