@@ -5,13 +5,12 @@ from __future__ import annotations
 import getpass
 
 import click
-import sqlalchemy as sa
 from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tracker.accounts import twofactor
-from tracker.accounts.auth import hash_password
+from tracker.accounts.auth import find_user, hash_password
 from tracker.accounts.tokens import send_link
 from tracker.admin import role_grants
 from tracker.admin.service import audit, snapshot
@@ -106,7 +105,7 @@ def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
     if not workdays or any(c not in "1234567" for c in workdays):
         raise click.BadParameter("use ISO weekday digits 1-7, e.g. 12345", param_hint="--workdays")
     with transaction() as session:
-        if session.scalar(sa.select(User).where(User.email == email)):
+        if find_user(session, email) is not None:
             raise click.ClickException(f"A user with e-mail {email} already exists.")
         if password is None:
             password = getpass.getpass("Password: ")

@@ -9,12 +9,13 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from tracker.accounts.auth import find_user
 from tracker.core.db import get_session, utcnow
 from tracker.domain.calendar import TZ, local
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.roles import role_label
 from tracker.domain.routing import Decision, ReportFacts, route
-from tracker.models import Group, User
+from tracker.models import Group
 from tracker.reporting.routing import load_rules, load_setup
 
 routing_cli = AppGroup("routing", help="Routing rules: try them out.")
@@ -105,8 +106,8 @@ def explain(reporter: str, category: str, group: int | None, about: str | None,
         _fail(f"groep {group} bestaat niet.")
     about_id = None
     if about is not None:
-        about_id = session.scalar(sa.select(User.id).where(
-            sa.func.lower(User.email) == about.strip().lower()))
+        about_user = find_user(session, about.strip())
+        about_id = about_user.id if about_user else None
         if about_id is None:
             _fail(f"er is geen medewerker met e-mailadres '{about}'.")
     facts = ReportFacts(reporter_type=reporter, category=category, at=_parse_at(at_text),
