@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
+from typing import NoReturn
 
 import click
 from alembic import command
@@ -17,6 +19,7 @@ from tracker.admin.service import audit, snapshot
 from tracker.core import migrate
 from tracker.core.db import transaction, utcnow
 from tracker.domain import addresses
+from tracker.domain.calendar import TZ
 from tracker.models import Role, User, UserRole
 
 
@@ -30,6 +33,24 @@ def register(app: Flask) -> None:
     for module in feature_modules():
         for command_ in getattr(module, "COMMANDS", ()):
             app.cli.add_command(command_)
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error and stop with exit status 2 (for scripts)."""
+    click.echo(f"Fout: {message}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+def moment(text: str | None, option: str = "--now") -> datetime:
+    """The moment a command runs as: ISO-8601 text (naive = school time, Europe/Amsterdam),
+    or now when none is given."""
+    if not text:
+        return utcnow()
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} '{text}' is geen ISO-8601-tijdstip (bijv. 2026-09-14T10:00).")
+    return at if at.tzinfo is not None else at.replace(tzinfo=TZ)
 
 
 def _url() -> str:
