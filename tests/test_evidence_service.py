@@ -6,8 +6,6 @@ import hashlib
 import io
 
 import pytest
-from PIL import Image
-
 from evidence_files import (
     jpeg_with_gps,
     jpeg_zip_polyglot,
@@ -19,6 +17,8 @@ from evidence_files import (
     truncated_jpeg,
     webp,
 )
+from PIL import Image
+
 from tracker.domain.evidence import Kind, Limits, Refusal
 from tracker.evidence.service import FileRefused, Upload, prepare, sanitise
 

@@ -75,6 +75,9 @@ class Limits:
     max_pixels: int = MAX_PIXELS
 
 
+DEFAULT_LIMITS = Limits()
+
+
 _SIGNATURES: tuple[tuple[bytes, Kind], ...] = (
     (b"\xff\xd8\xff", Kind.JPEG),
     (b"\x89PNG\r\n\x1a\n", Kind.PNG),
@@ -116,7 +119,7 @@ def sniff(head: bytes) -> Kind:
     raise EvidenceRefused(Refusal.UNKNOWN_KIND)
 
 
-def check_file(data: bytes, limits: Limits = Limits()) -> Kind:
+def check_file(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Kind:
     """Return the kind of one file when we may take it as sent (size, type, nothing hidden)."""
     if not data:
         raise EvidenceRefused(Refusal.EMPTY)
@@ -132,7 +135,7 @@ def check_file(data: bytes, limits: Limits = Limits()) -> Kind:
     return kind
 
 
-def check_pixels(width: int, height: int, limits: Limits = Limits()) -> None:
+def check_pixels(width: int, height: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse an image with more pixels than any photo (a decompression bomb)."""
     if width <= 0 or height <= 0:
         raise EvidenceRefused(Refusal.DAMAGED)
@@ -141,7 +144,7 @@ def check_pixels(width: int, height: int, limits: Limits = Limits()) -> None:
                               megapixels=limits.max_pixels // 1_000_000)
 
 
-def check_count(already: int, adding: int, limits: Limits = Limits()) -> None:
+def check_count(already: int, adding: int, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse more files on one case than the limit (those it has plus those being sent)."""
     if already + adding > limits.max_files:
         raise EvidenceRefused(Refusal.TOO_MANY, max=limits.max_files)

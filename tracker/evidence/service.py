@@ -23,6 +23,7 @@ from sqlalchemy import orm
 
 from tracker.domain.events import EventKind
 from tracker.domain.evidence import (
+    DEFAULT_LIMITS,
     IMAGE_KINDS,
     MAX_PIXELS,
     EvidenceRefused,
@@ -78,7 +79,7 @@ class FileRefused(EvidenceRefused):
         self.name = name
 
 
-def sanitise(data: bytes, limits: Limits = Limits()) -> Clean:
+def sanitise(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Clean:
     """Return the clean copy of one file, or refuse it (EvidenceRefused)."""
     kind = check_file(data, limits)
     digest = hashlib.sha256(data).hexdigest()
@@ -121,7 +122,7 @@ def _in_mode(image: Image.Image, kind: Kind) -> Image.Image:
     return image.convert("RGBA" if has_alpha and kind is not Kind.JPEG else "RGB")
 
 
-def prepare(uploads: Sequence[Upload], limits: Limits = Limits(), *, already: int = 0,
+def prepare(uploads: Sequence[Upload], limits: Limits = DEFAULT_LIMITS, *, already: int = 0,
             category: str | None = None, sexual: bool = False) -> list[Clean]:
     """Return the clean copies of a form's files, or refuse (FileRefused / EvidenceRefused).
 
@@ -156,7 +157,7 @@ def case_forbids(session: orm.Session, case: Case) -> bool:
 
 def attach(session: orm.Session, case: Case, cleans: Sequence[Clean], now: datetime, *,
            source: str, actor: User | None = None, actor_label: str | None = None,
-           limits: Limits = Limits()) -> list[Evidence]:
+           limits: Limits = DEFAULT_LIMITS) -> list[Evidence]:
     """Store clean copies with a case and put one line on its timeline; flush, never commit.
 
     Checked again here, whatever the form said: a closed case takes no files, nor a case

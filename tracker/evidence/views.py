@@ -1,0 +1,136 @@
+"""Evidence on the case page: a staff upload, and each file shown only to who may see the case.
+
+A file is served with its own type (never sniffed), a Content-Disposition, and a CSP that
+sandboxes it: an image opened in a tab runs nothing, a PDF is always a download. Every view
+is a line in the access log, as a case read is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import orm
+
+from tracker.access import case_or_404
+from tracker.db import get_session, utcnow
+from tracker.domain.evidence import (
+    EXTENSIONS,
+    IMAGE_KINDS,
+    MEDIA_TYPES,
+    EvidenceRefused,
+    Kind,
+    Limits,
+    blur_images,
+    police_notice,
+)
+from tracker.evidence import words
+from tracker.evidence.forms import EvidenceForm, limits, uploads
+from tracker.evidence.service import attach, case_forbids, count, listed, prepare
+from tracker.models import Case, CaseStatus, Evidence
+from tracker.services.cases import record_view
+
+bp = Blueprint("evidence", __name__, template_folder="templates")
+SANDBOX = "sandbox; default-src 'none'"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    kind: str
+    image: bool
+    width: int | None
+    height: int | None
+    size: int
+    original_size: int
+    original_sha256: str
+    added_at: object
+    added_by: object
+    added_by_label: str | None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the case page shows of a case's evidence (evidence/_case.html)."""
+
+    items: list[Item]
+    police: bool
+    blur: bool
+    closed: bool
+    forbidden: bool
+    form: EvidenceForm | None
+    limits: Limits
+
+
+def panel(db: orm.Session, case: Case) -> Panel:
+    """Return the evidence part of a case page (the case is one the viewer may act on)."""
+    sexual = any(report.sexual for report in case.reports)
+    forbidden = case_forbids(db, case)
+    closed = case.status == CaseStatus.CLOSED
+    items = [Item(e.id, e.kind, Kind(e.kind) in IMAGE_KINDS, e.width, e.height, e.size,
+                  e.original_size, e.original_sha256, e.added_at, e.added_by,
+                  e.added_by_label) for e in listed(db, case)]
+    return Panel(items, police_notice(case.category, sexual=sexual),
+                 blur_images(case.category), closed, forbidden,
+                 None if closed or forbidden else EvidenceForm(formdata=None),
+                 limits(current_app.config))
+
+
+@bp.get("/cases/<int:case_id>/bewijs/<int:evidence_id>")
+@login_required
+def show(case_id: int, evidence_id: int):
+    db = get_session()
+    case = case_or_404(db, case_id, current_user.model)
+    found = db.scalar(sa.select(Evidence)
+                      .where(Evidence.id == evidence_id, Evidence.case_id == case.id)
+                      .options(orm.undefer(Evidence.content)))
+    if found is None:
+        abort(404)
+    kind, content = Kind(found.kind), found.content
+    db.commit()  # end the read before writing (see tracker.db)
+    record_view(db, case, current_user.model, utcnow(), via="evidence")
+    db.commit()
+    attachment = kind not in IMAGE_KINDS or request.args.get("download") == "1"
+    return file_response(content, kind, f"bewijs-{case.id}-{found.id}", attachment)
+
+
+def file_response(content: bytes, kind: Kind, stem: str, attachment: bool) -> Response:
+    """Return a stored file with headers that keep a browser from running anything in it."""
+    response = Response(content, mimetype=MEDIA_TYPES[kind])
+    disposition = "attachment" if attachment else "inline"
+    headers = response.headers
+    headers["Content-Disposition"] = f'{disposition}; filename="{stem}.{EXTENSIONS[kind]}"'
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Content-Security-Policy"] = SANDBOX
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/cases/<int:case_id>/bewijs")
+@login_required
+def upload(case_id: int):
+    db = get_session()
+    case = case_or_404(db, case_id, current_user.model)
+    form = EvidenceForm()
+    back = redirect(url_for("cases.detail", case_id=case.id), code=303)
+    if not form.validate_on_submit():
+        return back
+    files = uploads(form.evidence)
+    if not files:
+        flash(words.NO_FILE, "error")
+        return back
+    settings = limits(current_app.config)
+    try:
+        cleans = prepare(files, settings, already=count(db, case))
+        attach(db, case, cleans, utcnow(), source="staff", actor=current_user.model,
+               limits=settings)
+        db.commit()
+    except EvidenceRefused as refused:
+        db.rollback()
+        flash(words.refusal(refused), "error")
+        return back
+    flash(words.added(len(cleans)), "success")
+    return back
