@@ -22,8 +22,7 @@ sys.path[:0] = [str(ROOT)]
 from PIL import Image, ImageDraw  # noqa: E402
 
 from config import DEV_CONFIDENTIAL_KEY  # noqa: E402
-from tracker.crypto import Keyring  # noqa: E402
-from tracker.crypto_bytes import encrypt_bytes  # noqa: E402
+from tracker.core.crypto import Keyring  # noqa: E402
 from tracker.evidence.service import sanitise  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_EVIDENCE_ROUNDS", "5"))
@@ -82,7 +81,7 @@ def measure(name: str, data: bytes, ring: Keyring) -> None:
         start = time.perf_counter()
         clean = sanitise(data)
         middle = time.perf_counter()
-        token = encrypt_bytes(ring, clean.data)
+        token = ring.encrypt_bytes(clean.data)
         sanitise_ms.append((middle - start) * 1000)
         encrypt_ms.append((time.perf_counter() - middle) * 1000)
     print(f"{name:18} sent {len(data) / 1e6:6.2f} MB  clean {len(clean.data) / 1e6:6.2f} MB  "

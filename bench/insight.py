@@ -28,15 +28,16 @@ import sqlalchemy as sa  # noqa: E402
 from flask_login import login_user  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
-from tracker import create_app, migrate  # noqa: E402
-from tracker.auth import LoginUser  # noqa: E402
-from tracker.db import get_session, make_engine, utcnow  # noqa: E402
-from tracker.demo import load_demo  # noqa: E402
+from tracker import create_app  # noqa: E402
+from tracker.accounts.auth import LoginUser  # noqa: E402
+from tracker.core import migrate  # noqa: E402
+from tracker.core.db import get_session, make_engine, utcnow  # noqa: E402
 from tracker.domain.calendar import local_date  # noqa: E402
 from tracker.domain.insight import Period, school_year, school_year_of  # noqa: E402
-from tracker.exports import to_csv  # noqa: E402
+from tracker.insight.exports import to_csv  # noqa: E402
+from tracker.insight.service import EXPORT_COLUMNS, export_rows, figures  # noqa: E402
 from tracker.models import Case, User  # noqa: E402
-from tracker.services.insight import EXPORT_COLUMNS, export_rows, figures  # noqa: E402
+from tracker.setup.demo import load_demo  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_INSIGHT_CASES", "100000"))
 RUNS = int(os.environ.get("BENCH_INSIGHT_RUNS", "5"))
@@ -83,7 +84,7 @@ def measure(label: str, url: str, connect_args: dict | None = None) -> None:
                   f"({len(body) / 1e6:.1f} MB)")
         query = f"van={period.start}&tot={period.end}"
         with app.app_context():
-            from tracker.views.insight import index
+            from tracker.insight.views import index
 
             def page(q=query):
                 with app.test_request_context(f"/overzicht/?{q}"):

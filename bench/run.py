@@ -31,9 +31,9 @@ import seed  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
-from tracker import migrate  # noqa: E402
-from tracker.db import make_engine  # noqa: E402
-from tracker.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from tracker.core import migrate  # noqa: E402
+from tracker.core.db import make_engine  # noqa: E402
+from tracker.setup.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))

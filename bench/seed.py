@@ -16,7 +16,7 @@ from enum import Enum
 
 import sqlalchemy as sa
 
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import (
     Case,
     CaseEvent,

@@ -25,11 +25,12 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
-from tracker import create_app, migrate  # noqa: E402
-from tracker.db import make_engine  # noqa: E402
-from tracker.demo import load_demo  # noqa: E402
+from tracker import create_app  # noqa: E402
+from tracker.core import migrate  # noqa: E402
+from tracker.core.db import make_engine  # noqa: E402
+from tracker.escalation.tick import run_tick  # noqa: E402
 from tracker.models import Case, CaseParticipant, User  # noqa: E402
-from tracker.services.escalation import run_tick  # noqa: E402
+from tracker.setup.demo import load_demo  # noqa: E402
 
 AMS = ZoneInfo("Europe/Amsterdam")
 QUIET = int(os.environ.get("BENCH_TICK_QUIET", "10000"))

@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from config import DEV_CONFIDENTIAL_KEY
-from tracker import create_app, crypto, migrate
-from tracker.auth import use_cheap_hashing
-from tracker.db import make_engine
-from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker import create_app
+from tracker.accounts.auth import use_cheap_hashing
+from tracker.core import crypto, migrate
+from tracker.core.db import make_engine
+from tracker.setup.demo import DEMO_PASSWORD, load_demo
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 
@@ -221,7 +222,7 @@ class SMTPRecorder:
 
     def configure(self, app) -> None:
         """Point the app's Flask-Mail at this server, with sending on."""
-        from tracker.extensions import mail
+        from tracker.core.extensions import mail
 
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=self.port,
                           MAIL_SUPPRESS_SEND=False, MAIL_USE_TLS=False)
@@ -248,8 +249,8 @@ def csrf_token_from(html: str) -> str:
 
 def enrol_kiosk(client, session, name: str = "Hal beneden"):
     """Enrol this test client as a kiosk tablet, through the enrolment link like an admin."""
-    from tracker.db import utcnow
-    from tracker.services.kiosk import start_enrolment
+    from tracker.core.db import utcnow
+    from tracker.kiosk.service import start_enrolment
 
     token = start_enrolment(session, name, utcnow())
     session.commit()

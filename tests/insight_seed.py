@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from tracker.cases import service as cases
+from tracker.cases import work as case_work
+from tracker.escalation.tick import run_tick
 from tracker.models import Case, ReporterType, User
-from tracker.services import case_work, cases, receipts
-from tracker.services.escalation import run_tick
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting import receipts
+from tracker.reporting.service import ReportInput, submit_report
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FROM, TO = "2030-09-01", "2030-10-31"

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from tests.forms import find_form, submit
 from tests.test_cases_workflow import client_for, new_case, user_id
+from tracker.escalation.tick import run_tick
 from tracker.models import CaseAction, CaseParticipant, OutboxMail
-from tracker.services.escalation import run_tick
 
 DUE = (date.today() + timedelta(days=3)).isoformat()
 SECRET = "Hij wordt elke pauze geduwd."  # the report's text (tests/test_cases_workflow.py)

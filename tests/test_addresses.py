@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import post_form
 
-from tracker.db import utcnow
+from tracker.core.db import utcnow
+from tracker.escalation.outbox import send_due
 from tracker.models import Report, User
-from tracker.outbox import send_due
 
 STORY = "Mijn dochter wordt op het schoolplein uitgelachen."
 REFUSED = [  # (typed, what the page says)
@@ -80,7 +80,7 @@ def test_a_colleague_with_an_internationalised_domain_is_invited_and_logs_in(app
 
 
 def test_the_staff_import_uses_the_same_rule(client, session):
-    from tracker.services.staff_import import parse
+    from tracker.admin.staff_import import parse
 
     result = parse(session, ("naam;email;rollen\nA;jürgen@school.nl;ib\nB;B@Bücher.NL;ib\n"
                                "C;c@intranet;ib\n").encode())

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import post_form
 
+from tracker.admin import service as admin_service
+from tracker.admin.service import AdminError
 from tracker.models import (
     AdminAudit,
     CaseEvent,
@@ -20,9 +22,7 @@ from tracker.models import (
     Setting,
     User,
 )
-from tracker.services import admin as admin_service
-from tracker.services.admin import AdminError
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

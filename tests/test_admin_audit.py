@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import post_form
 
-from tracker import audit_words
+from tracker.admin import audit_words
 from tracker.models import User
 
 
@@ -45,7 +45,7 @@ def _audit_actions() -> set[str]:
     return found
 
 
-# The kinds an f-string action may take (tracker/services/subject_access.py refuses others).
+# The kinds an f-string action may take (tracker/retention/subject_access.py refuses others).
 KINDS = {"subject_request.": ("access", "correction", "erasure")}
 
 

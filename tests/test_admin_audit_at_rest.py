@@ -10,7 +10,7 @@ from admin_support import login_2fa
 from conftest import ScratchDatabase, post_form
 from sqlalchemy import orm
 
-from tracker import crypto, migrate
+from tracker.core import crypto, migrate
 from tracker.models import AdminAudit, User
 
 NEW_NAME = "Chantal Zeldzaam-Dekker"

@@ -11,8 +11,8 @@ from sqlalchemy import orm
 import config
 from tests.conftest import post_form
 from tracker import create_app
-from tracker.db import utcnow
-from tracker.outbox import send_due
+from tracker.core.db import utcnow
+from tracker.escalation.outbox import send_due
 
 
 @pytest.mark.parametrize("env, expected", [

@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tracker.models import ClosedDay
-from tracker.services.calendar import (
+from tracker.core.calendar import (
     CalendarImportError,
     import_calendar,
     load_calendar,
     seed_school_year,
 )
+from tracker.models import ClosedDay
 
 
 @pytest.mark.parametrize(("day", "school"), [

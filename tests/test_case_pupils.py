@@ -13,7 +13,8 @@ from tests.conftest import login
 from tests.test_cases_workflow import new_case, user_id
 from tracker.domain.calendar import TZ
 from tracker.models import AccessLog, Case, CaseEvent, CasePupil, Pupil, User
-from tracker.services import case_pupils, pupil_import
+from tracker.pupils import case_links as case_pupils
+from tracker.pupils import importing as pupil_import
 
 NOW = datetime(2026, 9, 14, 9, tzinfo=TZ)
 REGISTER = ("Leerlingnummer;Roepnaam;Tussenvoegsel;Achternaam;Groep\n"

@@ -11,7 +11,7 @@ from tests.conftest import act, login, offers, post_form
 from tests.forms import find_form, submit
 from tracker.domain.calendar import TZ
 from tracker.models import Case, CaseEvent, CaseLink, CaseStatus, ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 MONDAY = datetime(2026, 9, 14, 10, tzinfo=TZ)
 TOKEN = re.compile(r'name="(?:[\w-]*-)?csrf_token" type="hidden" value="([^"]+)"')
@@ -176,7 +176,7 @@ def test_missing_and_foreign_cases_look_the_same(app, session):
     page = other.get("/cases/").get_data(as_text=True)
     token = TOKEN.search(page)
     data = {"note-csrf_token": token[1] if token else "", "note-version": "1", "note-body": "x"}
-    # A stale token keeps the text and leads back to the page (tracker/resume.py): a 404 too.
+    # A stale token keeps the text and leads back to the page (tracker/core/resume.py): a 404 too.
     for url in (f"/cases/{case_id}/note", "/cases/999999/note"):
         answer = other.post(url, data=data, follow_redirects=True)
         assert answer.status_code == 404, url

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login, post_form
+from tracker.core.security import AccessLogIsAppendOnly
 from tracker.models import AccessLog, Case, ReporterType, User
-from tracker.security import AccessLogIsAppendOnly
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 SECRET = "Mijn collega Zwaluwstaart zegt nare dingen"
@@ -135,8 +135,8 @@ def test_the_access_log_cannot_be_changed(session, sealed):
 
 
 def test_no_mail_about_a_sealed_case_reaches_anyone_but_a_vertrouwenspersoon(session, sealed):
+    from tracker.escalation.notify import mail_staff
     from tracker.models import OutboxMail
-    from tracker.services.notify import mail_staff
 
     people = {who: session.scalar(sa.select(User).where(User.email == f"{who}@demo.meldpunt.test"))
               for who in ("directie", "leerkracht5", "vp")}

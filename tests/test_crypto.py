@@ -11,11 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tests.conftest import ScratchDatabase, post_form
-from tracker import ConfigurationError, create_app, crypto, migrate
-from tracker.db import Base, get_session
+from tracker import ConfigurationError, create_app
+from tracker.core import crypto, migrate
+from tracker.core.db import Base, get_session
+from tracker.core.timeline import add_event
 from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType
-from tracker.services.reports import ReportInput, submit_report
-from tracker.services.timeline import add_event
+from tracker.reporting.service import ReportInput, submit_report
 
 # Words that appear nowhere else in the schema, demo data or templates.
 SECRET_WORDS = ("Zonnebloemveld", "Kwartelkoning", "Pimpelmees")

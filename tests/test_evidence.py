@@ -8,8 +8,6 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from PIL import Image
-
 from evidence_files import (
     jpeg_with_gps,
     oversized_jpeg,
@@ -19,11 +17,13 @@ from evidence_files import (
     renamed_exe,
     truncated_jpeg,
 )
+from PIL import Image
+
 from tests.conftest import login
 from tests.forms import submit
-from tracker.db import Base, utcnow
+from tracker.core.db import Base
 from tracker.models import AccessLog, Case, CaseEvent, CaseStatus, Evidence
-from tracker.services import receipts
+from tracker.reporting import receipts
 
 DESCRIPTION = "In de groepsapp van groep 6 wordt mijn zoon elke avond uitgescholden."
 
@@ -143,7 +143,8 @@ def test_a_staff_upload_on_the_case_page_and_the_download(app, session, client):
     assert parent_report(client, [("a.png", png_screenshot())]).status_code == 303
     case = latest_case(session)
     teacher = staff(app, "leerkracht6")
-    response = submit(teacher, f"/cases/{case.id}", {"evidence": picked(("b.jpg", jpeg_with_gps()))},
+    response = submit(teacher, f"/cases/{case.id}",
+                      {"evidence": picked(("b.jpg", jpeg_with_gps()))},
                       action=f"/cases/{case.id}/bewijs", follow_redirects=True)
     assert "Het bestand is toegevoegd." in response.get_data(as_text=True)
     first, second = evidence_of(session, case.id)
@@ -180,7 +181,8 @@ def test_an_upload_on_a_closed_case_is_refused_with_words(app, session, client):
     session.execute(sa.update(Case).where(Case.id == case.id)
                     .values(status=CaseStatus.CLOSED))
     session.commit()
-    response = submit(teacher, f"/cases/{case.id}", {"evidence": picked(("a.png", png_screenshot()))},
+    response = submit(teacher, f"/cases/{case.id}",
+                      {"evidence": picked(("a.png", png_screenshot()))},
                       action=f"/cases/{case.id}/bewijs", page=page, follow_redirects=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200

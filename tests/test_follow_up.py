@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_from, post_form
 from tests.forms import filled
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import Case, CaseEvent, OutboxMail, User
-from tracker.services import receipts
+from tracker.reporting import receipts
 
 CODE = re.compile(r'<p class="code"[^>]*>(.*?)</p>', re.S)
 

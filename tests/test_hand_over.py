@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import post_form
 
+from tracker.admin import service as admin_service
 from tracker.models import (
     CaseEvent,
     CaseParticipant,
@@ -18,8 +19,7 @@ from tracker.models import (
     User,
     UserRole,
 )
-from tracker.services import admin as admin_service
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tracker import create_app
-from tracker.views import health
+from tracker.core import health
 
 
 def _healthz(url: str):

@@ -18,11 +18,11 @@ from hypothesis import strategies as st
 from markupsafe import escape
 
 from tests.conftest import csrf_from, csrf_token_from, enrol_kiosk, login
-from tracker.demo import DEMO_PASSWORD
 from tracker.domain.categories import CATEGORIES
 from tracker.models import Case, CaseEvent, OutboxMail, Report, ReporterType, User, UserToken
-from tracker.services import receipts
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting import receipts
+from tracker.reporting.service import ReportInput, submit_report
+from tracker.setup.demo import DEMO_PASSWORD
 
 SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -153,7 +153,7 @@ def looked_up(client, session):
 
 
 def _now():
-    from tracker.db import utcnow
+    from tracker.core.db import utcnow
 
     return utcnow()
 

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from insight_seed import EXPECTED_STATS, FROM, NOW, TO, ams, person, seed
 
-from tracker.access import sealed_clause, visible_clause
+from tracker.core.access import sealed_clause, visible_clause
 from tracker.domain.insight import Period, parse_period, percentile
+from tracker.insight.service import Filters, figures
 from tracker.models import Case
-from tracker.services.insight import Filters, figures
 
 
 @pytest.fixture

@@ -57,8 +57,8 @@ from sqlalchemy import orm
 from tests.conftest import enrol_kiosk, login
 from tests.forms import find_form, parse_forms, submit
 from tracker import create_app
-from tracker.demo import PEOPLE
 from tracker.domain.categories import categories_for
+from tracker.escalation.tick import run_tick
 from tracker.models import (
     Case,
     CaseAction,
@@ -67,7 +67,7 @@ from tracker.models import (
     OutboxMail,
     User,
 )
-from tracker.services.escalation import run_tick
+from tracker.setup.demo import PEOPLE
 
 # --- known findings (issue 11) that main still has -------------------------------------------
 # finding number -> what is skipped. Delete an entry as soon as its fix is on main.

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 
 from tests.conftest import enrol_kiosk, login
 from tests.forms import filled, submit
-from tracker.db import utcnow
+from tracker.core.db import utcnow
+from tracker.kiosk.service import COOKIE_NAME, revoke
 from tracker.models import Case, CaseEvent, KioskDevice, Report, User
-from tracker.services import receipts
-from tracker.services.kiosk import COOKIE_NAME, revoke
+from tracker.reporting import receipts
 
 CODE_WORDS = re.compile(r'<ol class="picture-code">(.*?)</ol>', re.S)
 

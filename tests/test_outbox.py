@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from tracker import outbox
-from tracker.db import utcnow
+from tracker.core.db import utcnow
+from tracker.escalation import outbox
+from tracker.escalation.notify import enqueue_mail
+from tracker.escalation.tick import run_tick
 from tracker.models import Case, CaseParticipant, OutboxMail, ReporterType, User
-from tracker.services.escalation import run_tick
-from tracker.services.notify import enqueue_mail
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 AMS = ZoneInfo("Europe/Amsterdam")
 SECRET_TEXT = "Jantje wordt elke dag bij het hek geslagen door Pietje"
@@ -92,7 +92,7 @@ def test_confidential_case_mail_names_no_category_and_english_users_get_english(
     session.add(case)
     session.flush()
     session.add(CaseParticipant(case_id=case.id, user_id=vp.id, kind="assignee", added_at=now))
-    from tracker.services.notify import case_created
+    from tracker.escalation.notify import case_created
 
     case_created(session, case, now)
     session.commit()

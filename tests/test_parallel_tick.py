@@ -16,9 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tests.conftest import PG_URL, ScratchDatabase
-from tracker.demo import load_demo
+from tracker.escalation.notify import enqueue_mail
 from tracker.models import Case, CaseEvent, CaseParticipant, OutboxMail, User
-from tracker.services.notify import enqueue_mail
+from tracker.setup.demo import load_demo
 
 pytestmark = pytest.mark.skipif(
     not PG_URL, reason="row locks need PostgreSQL (set TRACKER_TEST_DATABASE_URL); "

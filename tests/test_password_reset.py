@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from conftest import login, post_form
 
+from tracker.accounts import tokens as user_tokens
+from tracker.admin.service import create_staff
 from tracker.models import OutboxMail, User, UserToken
-from tracker.services import user_tokens
-from tracker.services.admin import create_staff
 
 
 def _mails(session, to: str) -> list[OutboxMail]:
@@ -96,7 +96,7 @@ def test_invitation_sets_the_first_password(client, session):
 
 
 def test_mails_render_with_only_the_link(app, session):
-    from tracker.outbox import render
+    from tracker.escalation.outbox import render
 
     now = datetime.now(UTC)
     teacher = session.scalar(sa.select(User).where(User.email == "leerkracht6@demo.meldpunt.test"))

@@ -11,7 +11,7 @@ from tests.conftest import login
 from tracker.domain.calendar import TZ
 from tracker.domain.permissions import CaseScope, Viewer, can_view, may_receive
 from tracker.models import CaseParticipant, ParticipantKind, ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
 OPEN = CaseScope(frozenset({1, 2}), confidential=False, about_user_id=None)
@@ -97,8 +97,8 @@ def test_confidential_case_is_the_vps_only(app, session):
     (None, False), ("leerkracht5", False), ("directie", False), (None, True), ("vp", True)])
 def test_the_owner_list_agrees_with_the_rule(session, about, confidential):
     """The case page's list of who may be given the case (SQL) is `may_receive` (Python)."""
+    from tracker.cases.queries import _staff_for
     from tracker.models import Case
-    from tracker.queries import _staff_for
 
     case = Case(about_user_id=uid(session, about) if about else None,
                 confidential=confidential)

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from tests.conftest import post_form
-from tracker import crypto
+from tracker.core import crypto
 
 NAME, PHONE, EMAIL = "Johanna Bakkerszoon", "06-12345678", "johanna.bakker@example.org"
 STORY = "Mijn zoon Daan wordt elke pauze achter het hek geslagen"
@@ -56,7 +56,7 @@ def test_a_dead_mail_and_the_worker_log_carry_no_address_and_no_code(app, sessio
                                                                     smtp_server):
     from datetime import UTC, datetime
 
-    from tracker.services.notify import enqueue_mail
+    from tracker.escalation.notify import enqueue_mail
 
     smtp_server.stop()
     smtp_server.handle_RCPT = RefusingSMTP().handle_RCPT

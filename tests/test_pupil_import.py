@@ -12,10 +12,10 @@ from admin_support import login_2fa
 from conftest import csrf_from
 from forms import submit
 
-from tracker.crypto import raw_values
-from tracker.db import Base
+from tracker.core.crypto import raw_values
+from tracker.core.db import Base
 from tracker.models import Pupil
-from tracker.services import pupil_import
+from tracker.pupils import importing as pupil_import
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 # ParnasSys "Leerlingen" export as Excel saves it: ;, Windows-1252, columns we do not read.

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from tests.conftest import login
 from tracker.domain.calendar import TZ
 from tracker.models import ReporterType
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
 # queue: the user with their roles, counts per status, one page of cases, the groups filter

@@ -22,7 +22,7 @@ from tests.conftest import ScratchDatabase, csrf_from, enrol_kiosk, login, post_
 from tests.forms import filled
 from tests.test_kiosk import five_taps
 from tracker import create_app
-from tracker.demo import DEMO_PASSWORD
+from tracker.setup.demo import DEMO_PASSWORD
 
 LIMITS = {"LOGIN_LIMIT_PER_ADDRESS": "3 per 15 minutes", "TWO_FACTOR_LIMIT": "3 per 5 minutes",
           "PASSWORD_RESET_LIMIT": "2 per hour", "KIOSK_SUBMIT_LIMIT": "2 per 10 minutes",

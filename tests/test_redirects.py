@@ -6,7 +6,7 @@ import pytest
 
 from tests.domain.test_redirects import HOSTILE
 from tests.forms import submit
-from tracker.demo import DEMO_PASSWORD
+from tracker.setup.demo import DEMO_PASSWORD
 
 STRINGS = [t for t in HOSTILE if isinstance(t, str) and t]
 

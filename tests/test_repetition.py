@@ -9,14 +9,15 @@ import sqlalchemy as sa
 from test_case_pupils import REGISTER, as_, link
 
 from tests.test_cases_workflow import new_case
-from tracker.db import utcnow
+from tracker.admin.service import set_setting
+from tracker.core.db import utcnow
+from tracker.core.settings import repetition_thresholds
 from tracker.domain.calendar import TZ
+from tracker.escalation.outbox import send_due
 from tracker.models import Case, CaseEvent, Pupil, RepetitionSignal, ReporterType, User
-from tracker.outbox import send_due
-from tracker.services import case_pupils, pupil_import
-from tracker.services.admin import set_setting
-from tracker.services.reports import ReportInput, submit_report
-from tracker.services.school_settings import repetition_thresholds
+from tracker.pupils import case_links as case_pupils
+from tracker.pupils import importing as pupil_import
+from tracker.reporting.service import ReportInput, submit_report
 
 NOW = datetime(2026, 9, 14, 9, tzinfo=TZ)
 

@@ -19,12 +19,16 @@ CATALOGUE = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES"
 
 def channel_files() -> list[Path]:
     """Return the files whose words a reporter sees: all must be complete in English."""
-    files = [ROOT / "templates" / "base.html", ROOT / "templates" / "_macros.html"]
-    for folder in ("kiosk", "report", "follow_up", "staff_report"):
-        files += sorted((ROOT / "templates" / folder).glob("*.html"))
-    for module in ("kiosk", "kiosk_code", "report", "follow_up", "staff_report"):
-        files.append(ROOT / "tracker" / "views" / f"{module}.py")
-    return files + [ROOT / "tracker" / "forms.py"]
+    tracker = ROOT / "tracker"
+    files = [tracker / "core" / "templates" / "base.html",
+             tracker / "core" / "templates" / "_macros.html"]
+    for feature, folder in (("kiosk", "kiosk"), ("reporting", "report"),
+                            ("reporting", "follow_up"), ("reporting", "staff_report")):
+        files += sorted((tracker / feature / "templates" / folder).glob("*.html"))
+    for module in ("kiosk/views", "kiosk/code_views", "reporting/views", "reporting/follow_up",
+                   "reporting/staff_views"):
+        files.append(tracker / f"{module}.py")
+    return files + [tracker / "core" / "forms.py"]
 
 
 def latest_report(session) -> Report:

@@ -13,12 +13,12 @@ import sqlalchemy as sa
 from tests.conftest import enrol_kiosk, login, post_form
 from tests.test_follow_up import look_up, parent_report
 from tests.test_kiosk import five_taps, follow_up_with_code, picture_code, tap
-from tracker.db import utcnow
+from tracker.core.calendar import load_calendar
+from tracker.core.db import utcnow
 from tracker.domain.calendar import at_local, local_date
+from tracker.escalation.tick import run_tick
 from tracker.models import Case, CaseEvent, CaseStatus, ReporterType
-from tracker.services.calendar import load_calendar
-from tracker.services.escalation import run_tick
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 NEWS_SUBJECT = "Meldpunt: nieuw bericht van de melder (#{})"
 MARK = "Nieuw bericht van de melder"

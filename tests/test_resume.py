@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from forms import find_form, submit
 
 from tests.conftest import login
-from tracker.db import get_session, utcnow
-from tracker.demo import DEMO_PASSWORD
+from tracker.core.db import get_session, utcnow
+from tracker.core.security import LAST_SEEN
 from tracker.models import CaseEvent, Report, ReporterType, User
-from tracker.security import LAST_SEEN
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
+from tracker.setup.demo import DEMO_PASSWORD
 
 NOTE = "Gesproken met de moeder van Sam; zij herkent het gedrag van thuis niet."
 

@@ -13,8 +13,11 @@ from conftest import PG_URL, ScratchDatabase, post_form
 from forms import submit
 from sqlalchemy import orm
 
-from tracker import create_app, crypto
-from tracker.db import Base, utcnow
+from tracker import create_app
+from tracker.cases import service as cases
+from tracker.cases import work as case_work
+from tracker.core import crypto
+from tracker.core.db import Base, utcnow
 from tracker.domain.calendar import local_date
 from tracker.models import (
     AdminAudit,
@@ -28,8 +31,9 @@ from tracker.models import (
     ReporterType,
     User,
 )
-from tracker.services import case_work, cases, receipts, retention
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting import receipts
+from tracker.reporting.service import ReportInput, submit_report
+from tracker.retention import service as retention
 
 CLOSED_AT = datetime(2024, 1, 10, 10, tzinfo=UTC)
 
@@ -463,7 +467,7 @@ def test_a_correction_travels_with_the_data_and_an_erasure_request_is_recorded(a
 
 def test_the_privacy_statement_follows_the_settings_and_every_public_page_links_it(
         client, session):
-    from tracker.services.admin import set_setting
+    from tracker.admin.service import set_setting
 
     set_setting(session, None, utcnow(), "fg_contact",
                 {"name": "Fenna de Groot", "email": "fg@bestuur.example", "phone": ""})
@@ -476,8 +480,8 @@ def test_the_privacy_statement_follows_the_settings_and_every_public_page_links_
 
 
 def test_the_due_list_counts_sealed_cases_but_never_numbers_them(app, client, session):
+    from tracker.core.timeline import add_event
     from tracker.models import CaseStatus
-    from tracker.services.timeline import add_event
 
     with app.test_request_context("/"):
         sealed = submit_report(session, ReportInput(

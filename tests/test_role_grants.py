@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import csrf_token_from, login, post_form
 
+from tracker.admin import role_grants
+from tracker.admin.service import AdminError
+from tracker.escalation.outbox import render
 from tracker.models import AdminAudit, Case, OutboxMail, ReporterType, RoleGrant, User
-from tracker.outbox import render
-from tracker.services import role_grants
-from tracker.services.admin import AdminError
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 PAGE = "/admin/medewerkers/voorstellen/"

@@ -15,9 +15,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import enrol_kiosk, login
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import Case, CaseParticipant, ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 ANON, KIOSK = "anonymous", "kiosk"
 STAFF = ("leerkracht5", "ib", "antipest", "directie", "vp", "bestuur", "fg", "admin")

@@ -18,8 +18,8 @@ from tracker.models import (
     RoutingRule,
     User,
 )
-from tracker.services.reports import ReportInput, submit_report
-from tracker.services.routing import load_rules, load_setup
+from tracker.reporting.routing import load_rules, load_setup
+from tracker.reporting.service import ReportInput, submit_report
 
 MONDAY = datetime(2026, 9, 14, 10, tzinfo=TZ)
 

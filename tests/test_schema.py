@@ -6,8 +6,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from tests.conftest import ScratchDatabase
-from tracker import migrate
-from tracker.db import Base
+from tracker.core import migrate
+from tracker.core.db import Base
 
 
 def test_upgrade_from_empty_has_no_drift(tmp_path):
@@ -42,9 +42,9 @@ def test_participant_open_flag_is_filled_from_the_case_status(tmp_path):
     from alembic import command
     from sqlalchemy import orm
 
-    from tracker.db import utcnow
+    from tracker.core.db import utcnow
     from tracker.models import Case, CaseParticipant, ReporterType
-    from tracker.services.reports import ReportInput, submit_report
+    from tracker.reporting.service import ReportInput, submit_report
 
     scratch = ScratchDatabase(tmp_path).prepare(demo=True)
     try:

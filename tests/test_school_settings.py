@@ -10,15 +10,15 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import login, post_form
 
-from tracker import school
+from tracker.admin.service import set_setting
+from tracker.cases import service as case_service
+from tracker.core import school
+from tracker.core.calendar import load_calendar
 from tracker.domain.calendar import TZ, add_school_days, local_date
+from tracker.escalation.notify import enqueue_mail
+from tracker.escalation.outbox import render
 from tracker.models import OutboxMail, ReporterType, RoutingRule, Setting, User
-from tracker.outbox import render
-from tracker.services import cases as case_service
-from tracker.services.admin import set_setting
-from tracker.services.calendar import load_calendar
-from tracker.services.notify import enqueue_mail
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 MONDAY = datetime(2026, 9, 14, 10, tzinfo=TZ)
 CONFIGURED = "Basisschool De Regenboog"  # TRACKER_SCHOOL_NAME's default

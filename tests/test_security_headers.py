@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import login, post_form
 from tracker import create_app
-from tracker.security import CONTENT_SECURITY_POLICY, LAST_SEEN
+from tracker.core.security import CONTENT_SECURITY_POLICY, LAST_SEEN
 
 PUBLIC_PAGES = ["/melden", "/volgen/", "/login", "/kiosk/", "/wachtwoord/vergeten"]
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from admin_support import login_2fa
 from conftest import post_form
 
+from tracker.admin import staff_import
+from tracker.admin.service import AdminError
 from tracker.models import AdminAudit, Group, OutboxMail, User
-from tracker.services import staff_import
-from tracker.services.admin import AdminError
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

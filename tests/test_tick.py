@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from tracker.core.calendar import load_calendar
 from tracker.domain.calendar import add_school_days
+from tracker.escalation.tick import run_tick
 from tracker.models import (
     Case,
     CaseAction,
@@ -18,8 +20,6 @@ from tracker.models import (
     OutboxMail,
     User,
 )
-from tracker.services.calendar import load_calendar
-from tracker.services.escalation import run_tick
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from conftest import login
 
+from tracker.core.labels import EVENT
+from tracker.core.timeline import add_event
 from tracker.domain.events import EventKind
-from tracker.labels import EVENT
 from tracker.models import CaseAction, ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
-from tracker.services.timeline import add_event
+from tracker.reporting.service import ReportInput, submit_report
 
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "tracker" / "translations" / "en" / "LC_MESSAGES" / "messages.po"

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import login, post_form
-from tracker.demo import DEMO_PASSWORD
+from tracker.accounts import twofactor
+from tracker.accounts.views import PENDING_SINCE
 from tracker.models import OutboxMail, User
-from tracker.services import twofactor
-from tracker.views.auth import PENDING_SINCE
+from tracker.setup.demo import DEMO_PASSWORD
 
 NEW_PASSWORD = "een-nieuw-wachtwoord"
 

@@ -10,9 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.crypto import EncryptedJSON, EncryptedString, EncryptedText
-from tracker.crypto_bytes import EncryptedBytes
-from tracker.db import Base, UTCDateTime, utcnow
+from tracker.core.crypto import EncryptedBytes, EncryptedJSON, EncryptedString, EncryptedText
+from tracker.core.db import Base, UTCDateTime, utcnow
 from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.roles import Role
 from tracker.domain.states import CaseState
@@ -211,7 +210,7 @@ class Case(Base):
     legal_notices: Mapped[int] = mapped_column(default=0)  # 1 = "nearing" sent, 2 = "passed" sent
     followup_announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when retention erased the case's personal data; the row stays as a tombstone for
-    # the figures (tracker/services/retention.py).
+    # the figures (tracker/retention/service.py).
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
 
@@ -304,7 +303,7 @@ class Report(Base):
     group_id: Mapped[int | None] = mapped_column(sa.ForeignKey("group.id"))
     about_kind: Mapped[str | None] = mapped_column(sa.String(10))  # child | staff | other
     about_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
-    # Free text and identity: encrypted at rest for every report (tracker/crypto.py).
+    # Free text and identity: encrypted at rest for every report (tracker/core/crypto.py).
     description: Mapped[str] = mapped_column(EncryptedText, default="")
     about_text: Mapped[str | None] = mapped_column(EncryptedText)
     reporter_name: Mapped[str | None] = mapped_column(EncryptedText)

@@ -18,8 +18,8 @@ from werkzeug.serving import make_server
 
 from tests.conftest import ScratchDatabase
 from tracker import create_app
-from tracker.db import utcnow
-from tracker.services.kiosk import start_enrolment
+from tracker.core.db import utcnow
+from tracker.kiosk.service import start_enrolment
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

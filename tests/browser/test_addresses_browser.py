@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_axe
-from tracker.db import utcnow
+from tracker.core.db import utcnow
+from tracker.escalation.outbox import send_due
 from tracker.models import Report
-from tracker.outbox import send_due
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_axe
 from tests.browser.test_stored_xss import _login
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import CaseParticipant, ParticipantKind, ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
 
 pytestmark = pytest.mark.browser
 

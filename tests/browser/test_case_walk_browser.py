@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.test_reporting_browser import enrol, tap
-from tracker.demo import DEMO_PASSWORD
 from tracker.models import Case, CaseEvent
+from tracker.setup.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import check_axe
 from tests.browser.test_stored_xss import _login
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import Pupil, ReporterType
-from tracker.services import pupil_import
-from tracker.services.reports import ReportInput, submit_report
+from tracker.pupils import importing as pupil_import
+from tracker.reporting.service import ReportInput, submit_report
 
 pytestmark = pytest.mark.browser
 EXPORT = "Leerlingnummer;Roepnaam;Achternaam;Groep\n95001;Floor;Zwaluwstaart;5\n"

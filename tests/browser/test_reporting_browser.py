@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_axe, screenshot
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import Case, CaseEvent, User
-from tracker.services import receipts
+from tracker.reporting import receipts
 
 pytestmark = pytest.mark.browser
 

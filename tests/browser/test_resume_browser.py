@@ -9,10 +9,10 @@ import pytest
 
 from tests.browser.conftest import check_axe
 from tests.browser.test_stored_xss import _login
-from tracker.db import utcnow
-from tracker.demo import DEMO_PASSWORD
+from tracker.core.db import utcnow
 from tracker.models import ReporterType
-from tracker.services.reports import ReportInput, submit_report
+from tracker.reporting.service import ReportInput, submit_report
+from tracker.setup.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 NOTE = "Gesprek met de ouders van Sam gepland; zij zien thuis niets bijzonders."

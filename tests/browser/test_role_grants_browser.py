@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import check_axe
 from tests.browser.test_stored_xss import _login
-from tracker.db import utcnow
+from tracker.core.db import utcnow
 from tracker.models import Role, RoleGrant, User, UserRole
 
 pytestmark = pytest.mark.browser

@@ -10,11 +10,11 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 
-from tracker.db import utcnow
-from tracker.demo import DEMO_PASSWORD
+from tracker.core.db import utcnow
+from tracker.core.timeline import add_event
 from tracker.models import ReporterType, User
-from tracker.services.reports import ReportInput, submit_report
-from tracker.services.timeline import add_event
+from tracker.reporting.service import ReportInput, submit_report
+from tracker.setup.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class EventKind(StrEnum):
-    """One line on a case's timeline; each has words in tracker/labels.py (EVENT)."""
+    """One line on a case's timeline; each has words in tracker/core/labels.py (EVENT)."""
 
     CREATED = "created"
     ROUTED = "routed"

@@ -1,6 +1,6 @@
 """Insight (issue 14): periods, school years, percentiles and small-number suppression.
 
-Pure rules, no Flask and no session: the SQL aggregation (tracker/services/insight.py) asks
+Pure rules, no Flask and no session: the SQL aggregation (tracker/insight/service.py) asks
 these for its month bounds and percentile positions, so Python and SQL agree by construction.
 """
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wtforms import MultipleFileField
-
-from tracker.domain.evidence import ACCEPT, MAX_BYTES, MAX_FILES, MAX_PIXELS, Limits
+from tracker.core.formatting import lazy_gettext as _l
+from tracker.core.forms import Form, evidence_field
+from tracker.domain.evidence import MAX_BYTES, MAX_FILES, MAX_PIXELS, Limits
 from tracker.evidence.service import Upload
-from tracker.formatting import lazy_gettext as _l
-from tracker.forms import Form
-
-FIELD = "evidence"
-
-
-def evidence_field(label=None) -> MultipleFileField:
-    """Return the file input for evidence (several files; the browser offers images and PDF)."""
-    return MultipleFileField(label or _l("Bewijs toevoegen (niet verplicht)"),
-                             render_kw={"accept": ACCEPT})
 
 
 class EvidenceForm(Form):

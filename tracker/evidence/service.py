@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from PIL import Image, ImageOps
 from sqlalchemy import orm
 
+from tracker.core.timeline import add_event
 from tracker.domain.events import EventKind
 from tracker.domain.evidence import (
     DEFAULT_LIMITS,
@@ -36,7 +37,6 @@ from tracker.domain.evidence import (
     uploads_forbidden,
 )
 from tracker.models import Case, CaseStatus, Evidence, Report, User
-from tracker.services.timeline import add_event
 
 # Pillow's own guard against decompression bombs, at our limit: it warns above it and
 # refuses at twice it. We check the size from the header before decoding, and turn its

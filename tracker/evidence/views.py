@@ -14,8 +14,9 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 from flask_login import current_user, login_required
 from sqlalchemy import orm
 
-from tracker.access import case_or_404
-from tracker.db import get_session, utcnow
+from tracker.cases.service import record_view
+from tracker.core.access import case_or_404
+from tracker.core.db import get_session, utcnow
 from tracker.domain.evidence import (
     EXTENSIONS,
     IMAGE_KINDS,
@@ -30,9 +31,8 @@ from tracker.evidence import words
 from tracker.evidence.forms import EvidenceForm, limits, uploads
 from tracker.evidence.service import attach, case_forbids, count, listed, prepare
 from tracker.models import Case, CaseStatus, Evidence
-from tracker.services.cases import record_view
 
-bp = Blueprint("evidence", __name__, template_folder="templates")
+bp = Blueprint("evidence", __name__)
 SANDBOX = "sandbox; default-src 'none'"
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import ngettext
 
+from tracker.core.formatting import lazy_gettext as _l
 from tracker.domain.evidence import EvidenceRefused, Refusal
-from tracker.formatting import lazy_gettext as _l
 
 NO_FILE = _l("Kies eerst een bestand.")
 

@@ -1,0 +1,1 @@
+"""Who someone is: login, second factor, invitation and password links."""

@@ -1,0 +1,1 @@
+"""Beheer: staff, groups, routing rules, calendar, role proposals, imports, settings, logboek."""

@@ -1,1 +1,0 @@
-"""Flask CLI command modules; each exposes COMMANDS (registered by tracker.cli)."""

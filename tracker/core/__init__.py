@@ -1,0 +1,1 @@
+"""Shared parts every feature stands on: database, keys, security, errors, words, settings."""

@@ -1,0 +1,1 @@
+"""What happens on time: the tick, escalation, the digest, and mail (notify, outbox)."""

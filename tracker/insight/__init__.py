@@ -1,0 +1,1 @@
+"""What the school learns: /overzicht, the yearly overview, exports and `flask stats`."""

@@ -1,0 +1,1 @@
+"""The pupil register, children on cases, a child's chronology and repetition signals."""

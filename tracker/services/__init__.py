@@ -1,1 +1,0 @@
-"""Use cases: take (session, actor, now, data), apply domain rules, record events; never commit."""
