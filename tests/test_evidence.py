@@ -3,6 +3,7 @@ the files and how they are served."""
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 
@@ -39,9 +40,13 @@ def parent_report(client, files, **extra):
     return submit(client, "/melden", data, action="/melden")
 
 
-def latest_case(session) -> Case:
+def latest_case(session) -> Case | None:
     session.expire_all()
     return session.scalar(sa.select(Case).order_by(Case.id.desc()))
+
+
+def latest_id(session) -> int:
+    return session.scalar(sa.select(sa.func.coalesce(sa.func.max(Case.id), 0)))
 
 
 def evidence_of(session, case_id: int) -> list[Evidence]:
@@ -96,25 +101,29 @@ BAD = [
 ]
 
 
+# The test client spools a large body to a temporary file and leaves it to the garbage
+# collector (flask.testing, not the app): collected and ignored here, not blamed elsewhere.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize(("files", "words"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
 def test_a_bad_file_is_refused_with_words_and_the_form_kept(client, session, files, words):
-    before = latest_case(session).id if latest_case(session) else 0
+    before = latest_id(session)
     response = parent_report(client, files, name="Karin de Boer")
     html = response.get_data(as_text=True)
     assert response.status_code == 422, html[:2000]
     assert words in html
     assert DESCRIPTION in html and 'value="Karin de Boer"' in html
-    assert (latest_case(session).id if latest_case(session) else 0) == before
+    assert latest_id(session) == before
+    gc.collect()
 
 
 @pytest.mark.parametrize("extra", [{"sexual": True}, {"category": "image_shared"}])
 def test_no_files_where_the_report_is_about_sexual_images(client, session, extra):
-    before = latest_case(session).id
+    before = latest_id(session)
     response = parent_report(client, [("chat.png", png_screenshot())], **extra)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Bij deze melding kunnen geen bestanden mee" in html and DESCRIPTION in html
-    assert latest_case(session).id == before
+    assert latest_id(session) == before
     # Without a file, the same report goes through.
     assert parent_report(client, [], **extra).status_code == 303
 

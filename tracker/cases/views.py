@@ -23,6 +23,7 @@ from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.escalation import notify
+from tracker.evidence.views import panel as evidence_panel
 from tracker.pupils import case_links as case_pupils
 from tracker.pupils import repetition
 
@@ -73,7 +74,8 @@ def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, s
     return no_store(render_template(
         template, case=case, page=page, forms=forms, allowed=case_service.allowed(case),
         form=forms["acknowledge"], now=utcnow(), sealed=case.confidential,
-        meldcode_steps=MELDCODE_STEPS, pupils=pupils)), status
+        meldcode_steps=MELDCODE_STEPS, pupils=pupils,
+        evidence=evidence_panel(get_session(), case))), status
 
 
 def _children(forms, case, page, query: str) -> case_pupils.Panel:

@@ -11,6 +11,7 @@ A HEIC file is refused with words that say how to send it instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,6 +74,19 @@ class Limits:
     max_files: int = MAX_FILES
     max_bytes: int = MAX_BYTES
     max_pixels: int = MAX_PIXELS
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object]) -> Limits:
+        """Return the limits the app's settings set (EVIDENCE_MAX_FILES, _BYTES, _PIXELS)."""
+        return cls(max_files=int(settings.get("EVIDENCE_MAX_FILES", MAX_FILES)),
+                   max_bytes=int(settings.get("EVIDENCE_MAX_BYTES", MAX_BYTES)),
+                   max_pixels=int(settings.get("EVIDENCE_MAX_PIXELS", MAX_PIXELS)))
+
+    @property
+    def request_bytes(self) -> int:
+        """How large a form with files may be: room for one file more than the limit, so a
+        sixth or an oversized file is refused with words rather than a bare 413."""
+        return (self.max_files + 1) * self.max_bytes + 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

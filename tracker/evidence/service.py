@@ -185,6 +185,17 @@ def attach(session: orm.Session, case: Case, cleans: Sequence[Clean], now: datet
     return rows
 
 
+def add_to_case(session: orm.Session, case: Case, uploads: Sequence[Upload], now: datetime, *,
+                source: str, actor: User | None = None, actor_label: str | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> list[Evidence]:
+    """Check, clean and store files sent to an existing case (a reply, a staff upload)."""
+    if uploads and case.status == CaseStatus.CLOSED:
+        raise EvidenceRefused(Refusal.CLOSED)  # before reading a file: nothing will be kept
+    cleans = prepare(uploads, limits, already=count(session, case))
+    return attach(session, case, cleans, now, source=source, actor=actor,
+                  actor_label=actor_label, limits=limits)
+
+
 def listed(session: orm.Session, case: Case) -> list[Evidence]:
     """Return a case's files, oldest first, without their contents."""
     return list(session.scalars(sa.select(Evidence).where(Evidence.case_id == case.id)

@@ -29,7 +29,7 @@ from tracker.domain.evidence import (
 )
 from tracker.evidence import words
 from tracker.evidence.forms import EvidenceForm, limits, uploads
-from tracker.evidence.service import attach, case_forbids, count, listed, prepare
+from tracker.evidence.service import add_to_case, case_forbids, listed
 from tracker.models import Case, CaseStatus, Evidence
 
 bp = Blueprint("evidence", __name__)
@@ -78,6 +78,11 @@ def panel(db: orm.Session, case: Case) -> Panel:
                  limits(current_app.config))
 
 
+@bp.app_template_global("evidence_limits")
+def _evidence_limits() -> Limits:
+    return limits(current_app.config)
+
+
 @bp.get("/cases/<int:case_id>/bewijs/<int:evidence_id>")
 @login_required
 def show(case_id: int, evidence_id: int):
@@ -120,17 +125,15 @@ def upload(case_id: int):
         return back
     files = uploads(form.evidence)
     if not files:
-        flash(words.NO_FILE, "error")
+        flash(str(words.NO_FILE), "error")
         return back
-    settings = limits(current_app.config)
     try:
-        cleans = prepare(files, settings, already=count(db, case))
-        attach(db, case, cleans, utcnow(), source="staff", actor=current_user.model,
-               limits=settings)
+        added = add_to_case(db, case, files, utcnow(), source="staff",
+                            actor=current_user.model, limits=limits(current_app.config))
         db.commit()
     except EvidenceRefused as refused:
         db.rollback()
         flash(words.refusal(refused), "error")
         return back
-    flash(words.added(len(cleans)), "success")
+    flash(words.added(len(added)), "success")
     return back
