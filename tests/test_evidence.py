@@ -155,7 +155,7 @@ def test_a_staff_upload_on_the_case_page_and_the_download(app, session, client):
     response = submit(teacher, f"/cases/{case.id}",
                       {"evidence": picked(("b.jpg", jpeg_with_gps()))},
                       action=f"/cases/{case.id}/bewijs", follow_redirects=True)
-    assert "Het bestand is toegevoegd." in response.get_data(as_text=True)
+    assert "1 bestand is toegevoegd." in response.get_data(as_text=True)
     first, second = evidence_of(session, case.id)
     assert second.source == "staff" and second.added_by.email.startswith("leerkracht6")
 

@@ -67,7 +67,8 @@ def _check_request():
 
         return current_app.make_default_options_response()
     values = [request.path, *request.args.values(), *request.args.keys()]
-    if request.endpoint in EVIDENCE_ENDPOINTS:
+    if request.endpoint in EVIDENCE_ENDPOINTS and request.mimetype == "multipart/form-data":
+        # Only a body that can carry files; its text fields keep their own limit.
         from flask import current_app
 
         request.max_content_length = Limits.from_settings(current_app.config).request_bytes

@@ -45,4 +45,4 @@ def refusal(refused: EvidenceRefused) -> str:
 
 
 def added(n: int) -> str:
-    return ngettext("Het bestand is toegevoegd.", "De %(num)d bestanden zijn toegevoegd.", n)
+    return ngettext("%(num)d bestand is toegevoegd.", "%(num)d bestanden zijn toegevoegd.", n)
