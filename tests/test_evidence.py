@@ -293,3 +293,31 @@ def test_the_database_holds_no_byte_run_of_the_clean_image(client, session, conn
                 raw = value if isinstance(value, bytes | memoryview) else str(value).encode()
                 raw = bytes(raw)
                 assert not any(run in raw for run in runs), table.name
+
+
+def test_retention_erases_the_files_with_the_case(client, session):
+    from tracker.core.db import utcnow
+    from tracker.retention.service import erase_case
+
+    assert parent_report(client, [("a.png", png_screenshot()), ("b.pdf", pdf())]
+                         ).status_code == 303
+    case = latest_case(session)
+    assert len(evidence_of(session, case.id)) == 2
+    erase_case(session, case.id, utcnow())
+    session.commit()
+    assert evidence_of(session, case.id) == []
+    event = session.scalar(sa.select(CaseEvent).where(CaseEvent.case_id == case.id,
+                                                      CaseEvent.kind == "evidence_added"))
+    assert event.data == {"source": "report", "kinds": ["png", "pdf"]}
+
+
+def test_keys_rotate_reencrypts_the_files(app, client, session):
+    from tracker.core import crypto
+
+    assert parent_report(client, [("a.png", png_screenshot())]).status_code == 303
+    (stored,) = evidence_of(session, latest_case(session).id)
+    raw = session.execute(sa.text("SELECT content FROM evidence WHERE id = :i"),
+                          {"i": stored.id}).scalar_one()
+    assert raw.startswith(crypto.PREFIX) and crypto.keyring().is_current(raw)
+    assert crypto.keyring().decrypt_bytes(crypto.keyring().reencrypt(raw)) == stored.content
+    assert "evidence.content" in {c.label for c in crypto.encrypted_columns(Base.metadata)}
