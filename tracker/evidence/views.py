@@ -26,10 +26,11 @@ from tracker.domain.evidence import (
     Limits,
     blur_images,
     police_notice,
+    uploads_forbidden,
 )
 from tracker.evidence import words
 from tracker.evidence.forms import EvidenceForm, limits, uploads
-from tracker.evidence.service import add_to_case, case_forbids, listed
+from tracker.evidence.service import add_to_case, listed
 from tracker.models import Case, CaseStatus, Evidence
 
 bp = Blueprint("evidence", __name__)
@@ -66,8 +67,8 @@ class Panel:
 
 def panel(db: orm.Session, case: Case) -> Panel:
     """Return the evidence part of a case page (the case is one the viewer may act on)."""
-    sexual = any(report.sexual for report in case.reports)
-    forbidden = case_forbids(db, case)
+    sexual = any(report.sexual for report in case.reports)  # loaded with the case page
+    forbidden = uploads_forbidden(case.category, sexual=sexual)
     closed = case.status == CaseStatus.CLOSED
     items = [Item(e.id, e.kind, Kind(e.kind) in IMAGE_KINDS, e.width, e.height, e.size,
                   e.original_size, e.original_sha256, e.added_at, e.added_by,
@@ -121,7 +122,8 @@ def upload(case_id: int):
     case = case_or_404(db, case_id, current_user.model)
     form = EvidenceForm()
     back = redirect(url_for("cases.detail", case_id=case.id), code=303)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit():  # an expired page: files cannot be kept for later
+        flash(str(words.EXPIRED), "error")
         return back
     files = uploads(form.evidence)
     if not files:

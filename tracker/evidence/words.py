@@ -8,6 +8,7 @@ from tracker.core.formatting import lazy_gettext as _l
 from tracker.domain.evidence import EvidenceRefused, Refusal
 
 NO_FILE = _l("Kies eerst een bestand.")
+EXPIRED = _l("De pagina was verlopen. Kies de bestanden opnieuw.")
 
 # %(name)s is the file's name as the person picked it (echoed, never stored).
 _WORDS = {
