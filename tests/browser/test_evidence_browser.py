@@ -28,6 +28,16 @@ def test_a_photo_s_gps_never_reaches_the_teacher(page, browser, live_server, tmp
     page.locator("#category").select_option("cyberbullying")
     page.locator("#description").fill(STORY)
     page.locator("#group").select_option("6")
+    # Where no file may come along, the input switches off and says why.
+    page.locator("#sexual").check()
+    expect(page.locator("#evidence")).to_be_disabled()
+    expect(page.locator("#evidence-forbidden")).to_be_visible()
+    page.locator("#sexual").uncheck()
+    page.locator("#category").select_option("image_shared")
+    expect(page.locator("#evidence")).to_be_disabled()
+    page.locator("#category").select_option("cyberbullying")
+    expect(page.locator("#evidence")).to_be_enabled()
+    expect(page.locator("#evidence-forbidden")).to_be_hidden()
     page.locator("#evidence").set_input_files(
         [{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": photo}])
     check_axe(page, "/melden (a photo picked)")

@@ -17,6 +17,7 @@ from sqlalchemy import orm
 from tracker.cases.service import record_view
 from tracker.core.access import case_or_404
 from tracker.core.db import get_session, utcnow
+from tracker.domain.categories import CATEGORIES
 from tracker.domain.evidence import (
     EXTENSIONS,
     IMAGE_KINDS,
@@ -82,6 +83,12 @@ def panel(db: orm.Session, case: Case) -> Panel:
 @bp.app_template_global("evidence_limits")
 def _evidence_limits() -> Limits:
     return limits(current_app.config)
+
+
+@bp.app_template_global("evidence_forbidden")
+def _evidence_forbidden() -> list[str]:
+    """The categories whose reports take no files (the form's script switches the input off)."""
+    return [c.key for c in CATEGORIES if uploads_forbidden(c.key, sexual=False)]
 
 
 @bp.get("/cases/<int:case_id>/bewijs/<int:evidence_id>")
