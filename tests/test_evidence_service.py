@@ -102,3 +102,14 @@ def test_no_files_where_the_report_forbids_them(category, sexual):
         prepare([Upload("a.png", png_screenshot())], category=category, sexual=sexual)
     assert refused.value.code is Refusal.NOT_HERE
     assert prepare([], category=category, sexual=sexual) == []
+
+
+def test_a_truncated_image_is_refused_even_after_weasyprint_was_imported():
+    import weasyprint  # noqa: F401 - sets ImageFile.LOAD_TRUNCATED_IMAGES for the process
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    with pytest.raises(ValueError) as refused:
+        sanitise(truncated_jpeg())
+    assert refused.value.code is Refusal.DAMAGED
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # put back as it was

@@ -12,13 +12,15 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 from sqlalchemy import orm
 
 from tracker.core.timeline import add_event
@@ -42,6 +44,7 @@ from tracker.models import Case, CaseStatus, Evidence, Report, User
 # refuses at twice it. We check the size from the header before decoding, and turn its
 # warning into a refusal too.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+_STRICT = threading.Lock()
 _PIL_FORMAT = {Kind.JPEG: "JPEG", Kind.PNG: "PNG", Kind.WEBP: "WEBP"}
 _SAVE = {Kind.JPEG: {"quality": 90}, Kind.PNG: {"compress_level": 6},
          Kind.WEBP: {"quality": 90, "method": 4}}
@@ -89,8 +92,25 @@ def sanitise(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Clean:
     return Clean(kind, clean, width, height, len(data), digest)
 
 
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Decode with Pillow refusing truncated data, whatever the process set.
+
+    WeasyPrint (the annual report) sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole
+    process when it is imported; a half-sent photo would then be padded with grey and kept.
+    The flag is a module global: hold a lock while it is off, and put it back.
+    """
+    with _STRICT:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def _reencode(data: bytes, kind: Kind, limits: Limits) -> tuple[bytes, int, int]:
-    with warnings.catch_warnings():
+    with _strict_decoding(), warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(io.BytesIO(data), formats=[_PIL_FORMAT[kind]]) as image:
