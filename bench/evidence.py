@@ -21,7 +21,7 @@ sys.path[:0] = [str(ROOT)]
 
 from PIL import Image, ImageDraw  # noqa: E402
 
-from config import DEV_CONFIDENTIAL_KEY  # noqa: E402
+from tracker.config import DEV_CONFIDENTIAL_KEY  # noqa: E402
 from tracker.core.crypto import Keyring  # noqa: E402
 from tracker.evidence.service import sanitise  # noqa: E402
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import current_app
+from wtforms import MultipleFileField
 
 from tracker.core.formatting import lazy_gettext as _l
-from tracker.core.forms import Form, evidence_field
-from tracker.domain.evidence import EvidenceRefused, Limits
+from tracker.core.forms import Form
+from tracker.domain.evidence import ACCEPT, EvidenceRefused, Limits
 from tracker.evidence import words
 from tracker.evidence.service import Clean, Upload, prepare
+
+
+def evidence_field(label=None) -> MultipleFileField:
+    """Return the file input for evidence: several files, the browser offers images and PDF.
+
+    What the files may be is checked on the server (never by the browser's word).
+    """
+    return MultipleFileField(label or _l("Bewijs meesturen (niet verplicht)"),
+                             render_kw={"accept": ACCEPT})
 
 
 class EvidenceForm(Form):
