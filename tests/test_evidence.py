@@ -321,3 +321,24 @@ def test_keys_rotate_reencrypts_the_files(app, client, session):
     assert raw.startswith(crypto.PREFIX) and crypto.keyring().is_current(raw)
     assert crypto.keyring().decrypt_bytes(crypto.keyring().reencrypt(raw)) == stored.content
     assert "evidence.content" in {c.label for c in crypto.encrypted_columns(Base.metadata)}
+
+
+def test_the_fg_export_lists_the_files_a_parent_sent(app, client, session):
+    """AVG art. 15: what is kept of the files a parent sent comes with their data; the file
+    itself the FG opens on the case page, where that view is logged too."""
+    from tests.admin_support import login_2fa
+
+    photo = jpeg_with_gps()
+    parent_report(client, [("foto.jpg", photo)],
+                  name="Jozefien Brandsma", email="jozefien@example.org")
+    case_id = latest_id(session)
+    fg = app.test_client()
+    login_2fa(fg, session, "fg")
+    export = fg.get("/admin/bewaartermijnen/inzage/export.json?email=jozefien%40example.org"
+                    "&name=").get_json()
+    [entry] = [c for c in export["cases"] if c["case"] == case_id]
+    [sent] = entry["files"]
+    assert sent["kind"] == "jpeg" and sent["original_size"] == len(photo)
+    printable = fg.get("/admin/bewaartermijnen/inzage/export?email=jozefien%40example.org"
+                       "&name=").get_data(as_text=True)
+    assert "Bestanden die u meestuurde" in printable and sent["original_sha256"] in printable

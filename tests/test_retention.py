@@ -407,6 +407,8 @@ def test_the_fg_finds_a_parent_and_exports_their_data_without_other_peoples(app,
                       .get_data(as_text=True))
     text = json.dumps(data, ensure_ascii=False)
     assert WORDS_A["description"] in text and WORDS_A["message"] in text
+    [mine] = [c for c in data["cases"] if c["case"] == own.id]
+    assert mine["files"] == []  # they sent none; the other's case lists no files of theirs
     assert "Anne Anderwijs" not in text and "Geheim verhaal" not in text
     assert "anne@example.org" not in text
     printable = client.get("/admin/bewaartermijnen/inzage/export?email="

@@ -16,7 +16,7 @@ from sqlalchemy import orm
 from tracker.admin.service import AdminError, audit
 from tracker.core.timeline import add_event
 from tracker.domain.events import REPORTER_VISIBLE, EventKind
-from tracker.models import Case, CaseEvent, Report, SubjectRequest, User
+from tracker.models import Case, CaseEvent, Evidence, Report, SubjectRequest, User
 
 BATCH = 500
 
@@ -99,6 +99,7 @@ def export(session: orm.Session, found: list[Found], *, email: str, name: str,
                               "note": "De tekst en de melder van deze melding zijn van een ander "
                                       "en staan hier niet in."} for r in item.mentions],
             "messages": [],
+            "files": [],
             "corrections": [],
         }
         events = session.scalars(sa.select(CaseEvent).where(CaseEvent.case_id == case.id)
@@ -108,6 +109,15 @@ def export(session: orm.Session, found: list[Found], *, email: str, name: str,
                                   "from": "melder" if e.kind == EventKind.REPORTER_MESSAGE
                                   else "school", "text": e.body}
                                  for e in events if e.kind in REPORTER_VISIBLE and e.body]
+            # The files they sent themselves: what is kept of each (the file itself the FG
+            # downloads from the case page, where that view is logged too).
+            entry["files"] = [{"at": f.added_at.isoformat(), "kind": f.kind, "size": f.size,
+                               "original_size": f.original_size,
+                               "original_sha256": f.original_sha256}
+                              for f in session.scalars(
+                                  sa.select(Evidence).where(Evidence.case_id == case.id,
+                                                            Evidence.added_by_id.is_(None))
+                                  .order_by(Evidence.id))]
         entry["corrections"] = [{"at": e.at.isoformat(), "text": e.body}
                                 for e in events if e.kind == EventKind.CORRECTION and e.body]
         cases.append(entry)
