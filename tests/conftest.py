@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_request_context, request
 from sqlalchemy import orm
 
 from tracker import create_app
@@ -96,6 +97,30 @@ def connection(database) -> Iterator[sa.Connection]:
     conn.close()
 
 
+# One commit per request, at its boundary (docs/ARCHITECTURE.md). Only these pages commit their
+# read before they write the access-log line of it (a deferred SQLite read cannot always be
+# turned into a write while others write): two commits, never more.
+READ_THEN_LOG = frozenset({"cases.detail", "pupils.chronology", "evidence.show"})
+
+
+def _count_commit(_session) -> None:
+    if has_request_context():
+        g.commits_in_request = g.get("commits_in_request", 0) + 1
+
+
+# This module is imported twice (as conftest and as tests.conftest): count each commit once.
+if not getattr(orm.Session, "_meldpunt_commit_counter", False):
+    sa.event.listen(orm.Session, "after_commit", _count_commit)
+    orm.Session._meldpunt_commit_counter = True
+
+
+def _one_commit_per_request(response):
+    commits = g.get("commits_in_request", 0)
+    allowed = 2 if request.endpoint in READ_THEN_LOG else 1
+    assert commits <= allowed, f"{request.method} {request.path} committed {commits} times"
+    return response
+
+
 @pytest.fixture
 def app(database, connection, tmp_path):
     app = create_app({"TESTING": True, "DATABASE_URL": database.url,
@@ -104,6 +129,7 @@ def app(database, connection, tmp_path):
     # Every session in this test joins the test's transaction; commits become savepoints.
     app.extensions["tracker.sessionmaker"] = orm.sessionmaker(
         bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
+    app.after_request(_one_commit_per_request)
     return app
 
 
