@@ -33,7 +33,10 @@ class Plain:
 
 
 def _value(value: Any) -> Markup:
-    # As wtforms.widgets.html_params escapes an attribute value.
+    # As wtforms.widgets.html_params escapes an attribute value: escape() already turns a
+    # plain value's " into &#34;, only markup keeps one to replace (and Markup.replace is slow).
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        return escape(value)
     return escape(value).replace(Markup('"'), Markup("&quot;"))
 
 
