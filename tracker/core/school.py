@@ -47,6 +47,7 @@ WATCHED_TABLES = frozenset(m.__table__.name for m in (*WATCHED, User)) | {group_
 USER_FIELDS = ("email", "name", "active", "workdays")
 _VERSION = "tracker.setup_version"  # session.info: the version this transaction saw
 _CHANGED = "tracker.setup_changed"  # session.info: this transaction changed the setup
+_SNAPSHOT = "tracker.setup_snapshot"  # session.info: the snapshot this transaction uses
 
 _lock = threading.Lock()
 # One snapshot per database (engine, or a test's connection), per process.
@@ -131,6 +132,9 @@ def current(session: orm.Session | None = None) -> School:
         session = get_session()
     if changed_here(session):
         return _load(session, None)
+    snapshot = session.info.get(_SNAPSHOT)
+    if snapshot is not None:
+        return snapshot  # this transaction checked the version already
     version = session.info.get(_VERSION)
     if version is None:
         with session.no_autoflush:
@@ -140,11 +144,13 @@ def current(session: orm.Session | None = None) -> School:
     key = _key(session)
     snapshot = _snapshots.get(key)
     if snapshot is not None and version is not None and snapshot.version == version:
+        session.info[_SNAPSHOT] = snapshot
         return snapshot
     snapshot = _load(session, version)
     if version is not None and not changed_here(session):
         with _lock:
             _snapshots[key] = snapshot
+        session.info[_SNAPSHOT] = snapshot
     return snapshot
 
 
@@ -152,6 +158,9 @@ def changed_here(session: orm.Session) -> bool:
     """Whether this session's transaction changed the setup (flushed or still pending)."""
     if session.info.get(_CHANGED):
         return True
+    # Most calls come with nothing pending: skip building the sets (a hot path, issue 18).
+    if not (session._new or session._deleted or session.identity_map._modified):
+        return False
     return any(_touches_setup(obj) for obj in (*session.new, *session.deleted)) or \
         any(_touches_setup(obj, dirty=True) for obj in session.dirty)
 
@@ -174,6 +183,7 @@ def session_modified(obj: Any) -> bool:
 def _bump(session: orm.Session) -> None:
     session.info[_CHANGED] = True
     session.info.pop(_VERSION, None)
+    session.info.pop(_SNAPSHOT, None)
     session.connection().execute(
         sa.update(SetupVersion).where(SetupVersion.id == 1)
         .values(version=SetupVersion.version + 1))
@@ -199,6 +209,7 @@ def _transaction_ended(session: orm.Session, transaction: orm.SessionTransaction
     # A new transaction may see a new version; a committed change invalidates the snapshot.
     if transaction.parent is None or transaction.nested:
         session.info.pop(_VERSION, None)
+        session.info.pop(_SNAPSHOT, None)
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
 
@@ -214,6 +225,7 @@ def install() -> None:
 def changed(session: orm.Session) -> None:
     """Kept for callers that mark a change by hand: the session events already bump."""
     session.info[_CHANGED] = True
+    session.info.pop(_SNAPSHOT, None)
 
 
 # --- what every page shows -----------------------------------------------------------------
