@@ -82,8 +82,8 @@ def test_fixed_query_counts(app, session, connection):
 # POST /melden: the setup version, the form key's earlier report, the case, two timeline
 # events, the participants, the report, the recipients and their roles, each recipient's mail
 # (its outbox key, the insert; two for a bullying report in groep 5) and the receipt code (is
-# it free, store it).
-SUBMISSION_QUERIES = 15
+# it free, store it). PostgreSQL inserts the two timeline events in one statement.
+SUBMISSION_QUERIES = {"sqlite": 15, "postgresql": 14}
 
 
 def measure_submission(client, connection, n: int) -> tuple[int, list[str]]:
@@ -104,4 +104,5 @@ def test_a_submission_runs_a_fixed_number_of_statements(app, session, connection
     add_cases(session, 60, 100)
     session.commit()
     large, statements = measure_submission(client, connection, 2)
-    assert small == large == SUBMISSION_QUERIES, "\n".join(statements)
+    expected = SUBMISSION_QUERIES[connection.dialect.name]
+    assert small == large == expected, "\n".join(statements)
