@@ -58,7 +58,7 @@ audit: install
 	$(VENV)/bin/bandit -q -r tracker -ll
 
 lint: install
-	$(VENV)/bin/ruff check tracker tests config.py bench
+	$(VENV)/bin/ruff check tracker tests bench
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3* .pytest_cache

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from config import DEV_CONFIDENTIAL_KEY
 from tracker import create_app
 from tracker.accounts.auth import use_cheap_hashing
+from tracker.config import DEV_CONFIDENTIAL_KEY
 from tracker.core import crypto, migrate
 from tracker.core.db import make_engine
 from tracker.setup.demo import DEMO_PASSWORD, load_demo
@@ -252,7 +252,7 @@ def enrol_kiosk(client, session, name: str = "Hal beneden"):
     from tracker.core.db import utcnow
     from tracker.kiosk.service import start_enrolment
 
-    token = start_enrolment(session, name, utcnow())
+    _device, token = start_enrolment(session, None, name, utcnow())
     session.commit()
     page = client.get(f"/kiosk/aanmelden/{token}")
     assert page.status_code == 200

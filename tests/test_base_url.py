@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import orm
 
-import config
 from tests.conftest import post_form
-from tracker import create_app
+from tracker import config, create_app
 from tracker.core.db import utcnow
 from tracker.escalation.outbox import send_due
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-import config
-from tracker import ConfigurationError, create_app
+from tracker import ConfigurationError, config, create_app
 from tracker.models import User
 
 

@@ -1,4 +1,4 @@
-"""Help outside school (DESIGN §14, issue 12.3): the kiosk's endings and answer screens name
+"""Help outside school (docs/DESIGN.md §14, issue 12.3): the kiosk's endings and answer screens name
 De Kindertelefoon in child words; the parents' thanks page names Veilig Thuis."""
 
 from __future__ import annotations

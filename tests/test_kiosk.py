@@ -70,7 +70,7 @@ def test_only_enrolled_tablets_get_the_kiosk(app, client, session):
     # The link is one-time: a second tablet cannot use it.
     assert app.test_client().get(f"/kiosk/aanmelden/{token}").status_code == 404
 
-    revoke(session, "Hal beneden", utcnow())
+    revoke(session, None, "Hal beneden", utcnow())
     session.commit()
     assert client.get("/kiosk/").status_code == 403
 

@@ -28,7 +28,7 @@ def channel_files() -> list[Path]:
     for module in ("kiosk/views", "kiosk/code_views", "reporting/views", "reporting/follow_up",
                    "reporting/staff_views"):
         files.append(tracker / f"{module}.py")
-    return files + [tracker / "core" / "forms.py"]
+    return files + [tracker / "core" / "forms.py", tracker / "reporting" / "forms.py"]
 
 
 def latest_report(session) -> Report:

@@ -75,7 +75,7 @@ def test_the_directie_ticking_vp_on_herself_gets_a_proposal_and_no_access(app, c
     assert set(told) == {"vp", "bestuur", "bestuur2"}
     mail = told["vp"]
     assert set(mail.context) == {"role", "event", "link"}
-    assert mail.context["link"].endswith("/admin/medewerkers/voorstellen")
+    assert mail.context["link"].endswith("/admin/medewerkers/voorstellen/")
     with app.app_context():
         subject, text, html = render(mail)
     assert subject == "Meldpunt: rol vertrouwenspersoon voorgesteld"

@@ -1,4 +1,4 @@
-"""`flask routing explain` gives DESIGN §4's answers with the demo school (a contract)."""
+"""`flask routing explain` gives docs/DESIGN.md §4's answers with the demo school (a contract)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ def explain(app, *args: str, at: str = MONDAY):
     return json.loads(result.stdout)
 
 
-# One row per row of DESIGN §4's table of default rules, plus the legal and confidential rows.
+# One row per row of docs/DESIGN.md §4's table of default rules, plus the legal and
+# confidential rows.
 TABLE = [
     # args, primary, assignees, informed, ack, resolve, legal, chain
     (("--reporter", "child", "--category", "bullying", "--group", "5"), "leerkracht",

@@ -164,10 +164,11 @@ def test_resolved_bullying_case_gets_a_followup_check(session, tick):
     case = make_case(session, resolved, status=CaseStatus.RESOLVED, resolved_at=resolved)
     session.commit()
     tick(ams(2026, 12, 1, 11, 1))
-    assert case.followup_due == ams(2026, 12, 15, 17, 0)  # 10 school days later
-    tick(ams(2026, 12, 15, 17, 0))
+    # 10 school days later, in the morning: the moment the case page plans it for too
+    assert case.followup_due == ams(2026, 12, 15, 8, 0)
+    tick(ams(2026, 12, 15, 8, 0))
     assert not mails(session, case, "followup_due")
-    tick(ams(2026, 12, 15, 17, 1))
+    tick(ams(2026, 12, 15, 8, 1))
     tick(ams(2026, 12, 16, 9, 0))
     assert [m.to for m in mails(session, case, "followup_due")] == [
         "leerkracht5@demo.meldpunt.test"]
@@ -251,7 +252,7 @@ def test_a_second_tick_at_the_same_moment_changes_nothing(session, tick):
     first = tick(now)
     assert (len(first.escalated), first.resolve_reminders, first.legal_notices,
             first.followups, first.actions, first.digests) == (1, 1, 1, 0, 1, 2)
-    assert resolved.followup_due == ams(2026, 12, 7, 17, 0)  # scheduled, not yet due
+    assert resolved.followup_due == ams(2026, 12, 7, 8, 0)  # scheduled, not yet due
     before = state()
     again = tick(now)
     assert again.cases == 0 and again.digests == 0 and not again.mail.sent

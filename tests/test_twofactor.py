@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 
 from tests.conftest import login, post_form
 from tracker.accounts import twofactor
-from tracker.accounts.views import PENDING_SINCE
+from tracker.accounts.login import PENDING_SINCE
 from tracker.models import OutboxMail, User
 from tracker.setup.demo import DEMO_PASSWORD
 
@@ -44,7 +45,7 @@ def _link(session, who: str, template: str = "password_reset") -> str:
 
 def _not_enrolled(session, who: str) -> None:
     # The demo's accounts have their second factor already: start like a new colleague.
-    twofactor.reset(session, _user(session, who))
+    twofactor.reset(session, None, _user(session, who), datetime.now(UTC))
     session.commit()
 
 
@@ -180,7 +181,7 @@ def test_reset_makes_the_person_enrol_again(app, session):
     client = app.test_client()
     login(client, "admin")
     user = _user(session, "admin")
-    twofactor.reset(session, user)
+    twofactor.reset(session, None, user, datetime.now(UTC))
     session.commit()
     assert client.get("/cases/").status_code == 302  # old sessions end with the reset
     assert _password(app.test_client(), "admin").location.endswith("/via-mail")

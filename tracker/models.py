@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.core.crypto import EncryptedJSON, EncryptedString, EncryptedText
 from tracker.core.db import Base, UTCDateTime, utcnow
-from tracker.domain.categories import needs_follow_up_check
+from tracker.domain.lifecycle import next_tick_moment
 from tracker.domain.roles import Role
 from tracker.domain.states import CaseState
 
@@ -190,7 +190,7 @@ class Case(Base):
     followup_due: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     followup_result: Mapped[str | None] = mapped_column(sa.String(20))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Receipt codes are kept only as keyed hashes (DESIGN §8).
+    # Receipt codes are kept only as keyed hashes (docs/DESIGN.md §8).
     receipt_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     receipt_kind: Mapped[str | None] = mapped_column(sa.String(10))  # text | picture
     # When the reporter first came back with the code (/volgen or the kiosk): the overview's
@@ -227,38 +227,11 @@ class Case(Base):
         return self.status != CaseStatus.CLOSED
 
 
-LEGAL_WARNING_BEFORE = timedelta(hours=24)
-_UNACKNOWLEDGED = (CaseStatus.NEW, CaseStatus.REOPENED)
-_SETTLED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
-
-
-def next_tick_due(case: Case) -> datetime | None:
-    """Return the next moment the tick has something to do for this case."""
-    moments = []
-    status = case.status or CaseStatus.NEW  # column defaults are not applied yet on insert
-    if status in _UNACKNOWLEDGED and case.escalation_due is not None:
-        moments.append(case.escalation_due)
-    if status not in _SETTLED:
-        if case.resolve_due and case.resolve_reminded_at is None \
-                and status != CaseStatus.REFERRED:
-            moments.append(case.resolve_due)
-        if case.legal_due and (case.legal_notices or 0) < 2:
-            moments.append(case.legal_due - LEGAL_WARNING_BEFORE
-                           if not case.legal_notices else case.legal_due)
-    if status == CaseStatus.RESOLVED and case.followup_announced_at is None \
-            and case.followup_result is None:
-        if case.followup_due:
-            moments.append(case.followup_due)
-        elif case.resolved_at and needs_follow_up_check(case.category):
-            moments.append(case.resolved_at)  # the tick schedules the check
-    return min(moments, default=None)
-
-
 @sa.event.listens_for(Case, "before_insert")
 def _case_before_insert(_mapper, _conn, case: Case) -> None:
     if case.escalation_due is None and not case.escalation_level and case.escalation_chain:
         case.escalation_due = case.ack_due
-    case.tick_due = next_tick_due(case)
+    case.tick_due = next_tick_moment(case)
 
 
 @sa.event.listens_for(Case, "before_update")
@@ -273,7 +246,7 @@ def _case_before_update(_mapper, _conn, case: Case) -> None:
         case.legal_notices = 0
     if changed("followup_due"):
         case.followup_announced_at = None
-    case.tick_due = next_tick_due(case)
+    case.tick_due = next_tick_moment(case)
 
 
 @sa.event.listens_for(Case, "after_update")

@@ -92,7 +92,7 @@ class LiveServer:
 
     def enrol_link(self, name: str) -> str:
         with self.session() as session:
-            token = start_enrolment(session, name, utcnow())
+            _device, token = start_enrolment(session, None, name, utcnow())
             session.commit()
         return f"{self.url}/kiosk/aanmelden/{token}"
 

@@ -1,4 +1,4 @@
-"""Category data per DESIGN §3."""
+"""Category data per docs/DESIGN.md §3."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Retention clocks, holds and linked cases (DESIGN §12), as tables."""
+"""Retention clocks, holds and linked cases (docs/DESIGN.md §12), as tables."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routing per DESIGN §4: legal routes, confidentiality, rules, conflicts and workdays."""
+"""Routing per docs/DESIGN.md §4: legal routes, confidentiality, rules, conflicts and workdays."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def decide(f: ReportFacts, rules: tuple[Rule, ...] = DEFAULT_RULES) -> Decision:
     return route(f, SETUP, rules)
 
 
-# --- Default rules: one row per DESIGN §4 table row ---------------------------------------
+# --- Default rules: one row per docs/DESIGN.md §4 table row ---------------------------------------
 
 @pytest.mark.parametrize(
     ("f", "route_", "primary", "assignees", "informed", "ack", "resolve", "chain", "urgent",

@@ -1,4 +1,4 @@
-"""Case state machine per DESIGN §5."""
+"""Case state machine per docs/DESIGN.md §5."""
 
 from __future__ import annotations
 

@@ -63,7 +63,8 @@ def _load_user(identifier: str) -> LoginUser | None:
     return LoginUser(user)
 
 
-def _end_sessions(user: User) -> None:
+def end_sessions(user: User) -> None:
+    """End every session of this person, on every device (the one place that does)."""
     # The epoch is part of every login id (LoginUser.get_id): bumping it ends all sessions.
     user.session_epoch = (user.session_epoch or 0) + 1
 
@@ -74,13 +75,13 @@ def _end_sessions(user: User) -> None:
 @sa.event.listens_for(User.roles, "append")
 @sa.event.listens_for(User.roles, "remove")
 def _roles_changed(target: User, _value: UserRole, _initiator) -> None:
-    _end_sessions(target)
+    end_sessions(target)
 
 
 @sa.event.listens_for(User.active, "set")
 def _active_changed(target: User, value: bool, oldvalue, _initiator) -> None:
     if value != oldvalue:
-        _end_sessions(target)
+        end_sessions(target)
 
 
 def _login_first():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from tracker.accounts import login as auth
 from tracker.accounts import twofactor
-from tracker.accounts import views as auth
 from tracker.accounts.tokens import TokenError, find_valid, send_link, use
 from tracker.admin.forms import ForgotForm, NewPasswordForm
 from tracker.admin.service import find_user
@@ -34,7 +34,7 @@ def forgot_post():
     db = get_session()
     user = find_user(db, form.email.data)
     if user is not None and user.active:
-        send_link(db, user, "reset", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        send_link(db, user, "reset", utcnow())
         db.commit()
     # The same words whether or not the address exists: no way to probe for accounts.
     flash(_("Als dit adres bij ons bekend is, staat er binnen een paar minuten een mail met "

@@ -9,7 +9,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tracker.accounts.auth import hash_password
+from tracker.accounts.auth import end_sessions, hash_password
+from tracker.core.urls import external_url
+from tracker.domain.messages import Message
 from tracker.escalation.notify import enqueue_mail
 from tracker.models import User, UserToken
 
@@ -41,12 +43,11 @@ def issue(session: orm.Session, user: User, purpose: str, now: datetime) -> str:
     return token
 
 
-def send_link(session: orm.Session, user: User, purpose: str, now: datetime,
-              base_url: str) -> str:
+def send_link(session: orm.Session, user: User, purpose: str, now: datetime) -> str:
     """Issue a token and queue the mail that carries its link; return the link."""
     token = issue(session, user, purpose, now)
-    path = "/welkom/" if purpose == "invite" else "/wachtwoord/nieuw/"
-    link = base_url.rstrip("/") + path + token
+    link = external_url("password.invite" if purpose == "invite" else "password.reset",
+                        token=token)
     enqueue_mail(session, key=f"{purpose}-{token_hash(token)[:32]}", to=user.email,
                  recipient_kind="staff", template=TEMPLATE[purpose], now=now,
                  context={"link": link, "hours": int(LIFETIME[purpose].total_seconds() // 3600)},
@@ -70,7 +71,8 @@ def use(session: orm.Session, token: str, purpose: str, password: str, now: date
     """Set the password through a one-time link; the link then stops working."""
     row = find_valid(session, token, purpose, now)
     if len(password) < MIN_PASSWORD:
-        raise TokenError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
+        raise TokenError(Message("Kies een wachtwoord van minstens %(n)d tekens.",
+                                 n=MIN_PASSWORD))
     # Claim the row atomically: two tabs posting at once cannot both use it.
     claimed = session.execute(
         sa.update(UserToken).where(UserToken.id == row.id, UserToken.used_at.is_(None))
@@ -79,6 +81,6 @@ def use(session: orm.Session, token: str, purpose: str, password: str, now: date
         raise TokenError("Deze link werkt niet meer. Vraag een nieuwe aan.")
     user = session.get(User, row.user_id)
     user.password_hash = hash_password(password)
-    user.session_epoch += 1
+    end_sessions(user)
     session.flush()
     return user

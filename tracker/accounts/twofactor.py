@@ -18,6 +18,7 @@ import pyotp
 import segno
 from sqlalchemy import orm
 
+from tracker.accounts.auth import end_sessions
 from tracker.domain.numbers import ascii_digits
 from tracker.models import Role, User
 
@@ -129,11 +130,16 @@ def verify(session: orm.Session, user: User, code: str, now: datetime) -> str | 
     return None
 
 
-def reset(session: orm.Session, user: User) -> None:
-    """Remove a person's second factor (lost phone); they enrol again at the next login."""
+def reset(session: orm.Session, actor: User | None, user: User, now: datetime) -> None:
+    """Remove a person's second factor (lost phone) and end their sessions; audited."""
+    from tracker.admin.service import audit
+
+    was_enrolled = user.totp_enabled_at is not None
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     user.recovery_codes = None
-    user.session_epoch = (user.session_epoch or 0) + 1
+    end_sessions(user)
+    audit(session, actor, now, "staff.twofactor_reset", f"user:{user.id}",
+          {"second_factor": was_enrolled}, {"second_factor": False})
     session.flush()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import (
     Blueprint,
     current_app,
@@ -15,42 +13,36 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from tracker.accounts import twofactor
-from tracker.accounts.auth import LoginUser, verify_password
+from tracker.accounts.auth import verify_password
+from tracker.accounts.forms import LoginForm, TwoFactorForm
+from tracker.accounts.login import (
+    MAILBOX_PROOF,
+    PENDING_NEXT,
+    VERIFIED,
+    complete_login,
+    mailbox_proved,
+    pending_key,
+    pending_user,
+    safe_next,
+    start_second_factor,
+)
 from tracker.admin.service import find_user
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import limiter
-from tracker.core.forms import ButtonForm, LoginForm, TwoFactorForm
+from tracker.core.forms import ButtonForm
 from tracker.core.ratelimit import visitor
-from tracker.core.security import start_idle_clock
 from tracker.core.web import no_store
-from tracker.domain.redirects import safe_redirect_path
 from tracker.models import User
 
 bp = Blueprint("auth", __name__)
 
-PENDING = "_2fa_pending"  # "user_id:session_epoch" after the password, before the code
-PENDING_SINCE = "_2fa_since"
-PENDING_NEXT = "_2fa_next"
-PENDING_SECONDS = 10 * 60
-# "user_id:session_epoch" once this session passed the second factor; checked on every request.
-VERIFIED = "_2fa_verified"
-# "user_id:session_epoch" once this browser proved the person's mailbox (an invitation or
-# reset link, or the console's setup code): only then may a second factor be set up.
-MAILBOX_PROOF = "_2fa_mailbox"
-MAILBOX_PROOF_SINCE = "_2fa_mailbox_since"
-MAILBOX_PROOF_SECONDS = 60 * 60
 # Pages a person may reach while their second factor is still asked for.
 _OPEN_ENDPOINTS = frozenset({"static", "auth.login", "auth.login_post", "auth.logout",
                              "auth.two_factor", "auth.two_factor_post", "auth.enrol",
                              "auth.enrol_post", "auth.enrol_by_link"})
-
-
-def _safe_next(target: str | None) -> str:
-    # Only local paths: never redirect a login to another site.
-    return safe_redirect_path(target) or url_for("cases.queue")
 
 
 def _login_key() -> str:
@@ -70,63 +62,6 @@ def _wrong_code(response) -> bool:
     # A second factor that worked is no guess: only refused codes count towards the limit.
     return response.status_code >= 400
 
-
-def _pending_user() -> User | None:
-    """Return who passed the password step in this browser, if recent and still valid."""
-    ident, since = session.get(PENDING), session.get(PENDING_SINCE)
-    if not isinstance(ident, str) or not isinstance(since, int) \
-            or time.time() - since > PENDING_SECONDS:
-        return None
-    user_id, _sep, epoch = ident.partition(":")
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active or str(user.session_epoch) != epoch:
-        return None
-    return user
-
-
-def _pending_key() -> str:
-    return f"2fa:{session.get(PENDING, '-')}"
-
-
-def _complete_login(user: User, target: str | None, *, second_factor: bool = False):
-    for key in (PENDING, PENDING_SINCE, PENDING_NEXT):
-        session.pop(key, None)
-    if second_factor:
-        session[VERIFIED] = f"{user.id}:{user.session_epoch}"
-    else:
-        session.pop(VERIFIED, None)
-    login_user(LoginUser(user))
-    start_idle_clock()
-    return redirect(_safe_next(target))
-
-
-def prove_mailbox(user: User) -> None:
-    """Record that this browser opened a link mailed to the person (or ran the first setup)."""
-    session[MAILBOX_PROOF] = f"{user.id}:{user.session_epoch}"
-    session[MAILBOX_PROOF_SINCE] = int(time.time())
-
-
-def _mailbox_proved(user: User) -> bool:
-    since = session.get(MAILBOX_PROOF_SINCE)
-    return session.get(MAILBOX_PROOF) == f"{user.id}:{user.session_epoch}" \
-        and isinstance(since, int) and time.time() - since <= MAILBOX_PROOF_SECONDS
-
-
-def start_second_factor(user: User, target: str | None, code: int = 302):
-    """Continue to the code (or to enrolment) for someone who passed the password step.
-
-    A second factor is set up only after proof of the mailbox, never by password alone
-    (issue 11.5): without it the person is told to use the link in their mail.
-    """
-    if not twofactor.is_enrolled(user) and not _mailbox_proved(user):
-        for key in (PENDING, PENDING_SINCE, PENDING_NEXT):
-            session.pop(key, None)
-        return redirect(url_for("auth.enrol_by_link"), code=303)
-    session[PENDING] = f"{user.id}:{user.session_epoch}"
-    session[PENDING_SINCE] = int(time.time())
-    session[PENDING_NEXT] = target or ""
-    endpoint = "auth.two_factor" if twofactor.is_enrolled(user) else "auth.enrol"
-    return redirect(url_for(endpoint), code=code)
 
 
 @bp.get("/login/tweestaps/via-mail")
@@ -174,7 +109,7 @@ def login_post():
         if verify_password(user.password_hash if user else None, form.password.data) \
                 and user.active:
             if not twofactor.needs_second_factor(user):
-                return _complete_login(user, request.args.get("next"))
+                return complete_login(user, request.args.get("next"))
             return start_second_factor(user, request.args.get("next"))
         flash(_("Deze combinatie van e-mailadres en wachtwoord kennen we niet."), "error")
     return no_store(render_template("auth/login.html", form=form)), 200
@@ -187,17 +122,17 @@ def _restart():
 
 @bp.get("/login/tweestaps")
 def two_factor():
-    user = _pending_user()
+    user = pending_user()
     if user is None or not twofactor.is_enrolled(user):
         return _restart()
     return no_store(render_template("auth/two_factor.html", form=TwoFactorForm()))
 
 
 @bp.post("/login/tweestaps")
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key,
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=pending_key,
                deduct_when=_wrong_code)
 def two_factor_post():
-    user = _pending_user()
+    user = pending_user()
     if user is None or not twofactor.is_enrolled(user):
         return _restart()
     form = TwoFactorForm()
@@ -209,7 +144,7 @@ def two_factor_post():
             if used == "recovery":
                 flash(_("Je hebt een herstelcode gebruikt. Je hebt er nog %(n)d.",
                         n=len(user.recovery_codes or [])), "info")
-            return _complete_login(user, session.get(PENDING_NEXT), second_factor=True)
+            return complete_login(user, session.get(PENDING_NEXT), second_factor=True)
         form.code.errors = [_("Deze code klopt niet of is al gebruikt. Probeer de nieuwste "
                               "code uit je app, of een herstelcode.")]
     return no_store(render_template("auth/two_factor.html", form=form)), 422
@@ -229,14 +164,14 @@ def _enrol_page(user: User, form: TwoFactorForm, status: int = 200):
 def _enrolling_user() -> User | None:
     # First login of a role that needs 2FA, or a logged-in person who opts in; either way
     # only in the browser that opened the link mailed to them.
-    user = _pending_user()
+    user = pending_user()
     if user is None and current_user.is_authenticated:
         user = current_user.model
     return None if user is None or twofactor.is_enrolled(user) else user
 
 
 def _not_enrolling():
-    user = _pending_user()
+    user = pending_user()
     if user is None and current_user.is_authenticated:
         user = current_user.model
     if user is not None and not twofactor.is_enrolled(user):
@@ -248,17 +183,17 @@ def _not_enrolling():
 @bp.get("/login/tweestaps/instellen")
 def enrol():
     user = _enrolling_user()
-    if user is None or not _mailbox_proved(user):
+    if user is None or not mailbox_proved(user):
         return _not_enrolling()
     return _enrol_page(user, TwoFactorForm())
 
 
 @bp.post("/login/tweestaps/instellen")
-@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=_pending_key,
+@limiter.limit(lambda: current_app.config["TWO_FACTOR_LIMIT"], key_func=pending_key,
                deduct_when=_wrong_code)
 def enrol_post():
     user = _enrolling_user()
-    if user is None or not _mailbox_proved(user):
+    if user is None or not mailbox_proved(user):
         return _not_enrolling()
     form = TwoFactorForm()
     if not form.validate_on_submit():
@@ -271,9 +206,9 @@ def enrol_post():
         return _enrol_page(user, form, 422)
     db.commit()
     session.pop(MAILBOX_PROOF, None)
-    target = _safe_next(session.get(PENDING_NEXT))
+    target = safe_next(session.get(PENDING_NEXT))
     if not current_user.is_authenticated:
-        _complete_login(user, target, second_factor=True)
+        complete_login(user, target, second_factor=True)
     else:  # an opt-in while logged in: this session has now proved the second factor
         session[VERIFIED] = f"{user.id}:{user.session_epoch}"
     # Shown once, never stored in plain text: the person must write them down now.

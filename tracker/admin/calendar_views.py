@@ -11,7 +11,7 @@ from flask_login import current_user
 from tracker.admin import calendar as service
 from tracker.admin.forms import ClosedDayForm, RegionImportForm
 from tracker.admin.service import AdminError
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.web import flash_refusal

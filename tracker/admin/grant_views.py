@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin import role_grants
-from tracker.admin.views import require_roles
+from tracker.core.access import require_roles
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.web import flash_refusal

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from tracker.admin.forms import GroupForm
 from tracker.admin.service import save_group
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.web import flash_refusal
 from tracker.models import Group, User

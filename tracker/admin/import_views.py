@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from tracker.accounts.tokens import send_link
 from tracker.admin import staff_import
 from tracker.admin.forms import ImportConfirmForm, ImportForm
 from tracker.admin.service import AdminError
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.messages import translate_message
 
@@ -60,7 +60,7 @@ def confirm():
         result, created = staff_import.apply(db, current_user.model, utcnow(), data)
         if confirm_form.send_invites.data:
             for user in created:
-                send_link(db, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+                send_link(db, user, "invite", utcnow())
         db.commit()
     except AdminError as refused:
         db.rollback()

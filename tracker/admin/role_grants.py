@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.admin.service import AdminError, audit
+from tracker.core.urls import external_url
 from tracker.domain.grants import (
     Proposal,
     may_propose,
@@ -22,7 +23,7 @@ from tracker.domain.grants import (
     someone_may_confirm,
 )
 from tracker.domain.roles import Role
-from tracker.escalation.notify import base_url, enqueue_mail
+from tracker.escalation.notify import enqueue_mail
 from tracker.models import RoleGrant, User, UserRole, role_members
 
 OPEN, CONFIRMED, DECLINED = "open", "confirmed", "declined"
@@ -140,5 +141,6 @@ def _tell(session: orm.Session, role: str, event: str, now: datetime, key: str) 
         if user.email:
             enqueue_mail(session, key=f"{key}:{user.id}", to=user.email,
                          recipient_kind="staff", template="role_grant", now=now,
-                         context={"role": role, "event": event, "link": base_url() + PAGE},
+                         context={"role": role, "event": event,
+                                  "link": external_url("admin_grants.index")},
                          urgent=True, language=user.language or "nl")

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from tracker.admin import rules as service
 from tracker.admin.forms import RuleForm, TryForm
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.labels import ROLE, category_label

@@ -12,6 +12,7 @@ from sqlalchemy import orm
 from tracker.admin.service import AdminError, audit
 from tracker.domain.calendar import DeadlineSpec
 from tracker.domain.categories import CATEGORY_BY_KEY
+from tracker.domain.messages import Message
 from tracker.domain.roles import role_label
 from tracker.domain.routing import Decision, ReportFacts, route
 from tracker.models import RoutingRule, User
@@ -36,16 +37,18 @@ def _check(session: orm.Session, values: dict[str, Any], row: RoutingRule | None
     roles = [values["primary_role"], *split(values["informed_roles"]), *split(values["chain"])]
     unknown = [r for r in roles if r not in RULE_ROLES]
     if unknown:
-        raise AdminError(f"Onbekende rol: {', '.join(unknown)}. Gebruik: "
-                         + ", ".join(RULE_ROLES) + ".")
+        raise AdminError(Message("Onbekende rol: %(roles)s. Gebruik: %(known)s.",
+                                 roles=", ".join(unknown), known=", ".join(RULE_ROLES)))
     if any(t not in REPORTER_TYPES for t in split(values["reporter_types"])):
         raise AdminError("Onbekend soort melder.")
     for key, label in (("ack", "oppakken"), ("resolve", "afronden")):
         try:
             DeadlineSpec.parse(values[key])
         except ValueError:
-            raise AdminError(f"De termijn voor {label} ('{values[key]}') begrijpen we niet. "
-                             "Gebruik bijvoorbeeld 1d, same_day, 4h, 7cd of 3m.") from None
+            raise AdminError(Message(
+                "De termijn voor %(action)s ('%(value)s') begrijpen we niet. Gebruik "
+                "bijvoorbeeld 1d, same_day, 4h, 7cd of 3m.", action=label,
+                value=values[key])) from None
     if values["enabled"]:
         _check_reaches_someone(session, values, row, now)
 
@@ -61,10 +64,10 @@ def _check_reaches_someone(session: orm.Session, values: dict[str, Any],
     facts = ReportFacts(reporter_type=reporter, category=category, at=now, group=groups[0])
     decision = route(facts, setup, [replace(candidate, priority=-1)])
     if not decision.assignee_ids:
-        raise AdminError(
-            f"Deze regel stuurt meldingen naar niemand: niemand heeft de rol "
-            f"{role_label(values['primary_role'])}, en ook verderop in de escalatie is niemand. "
-            "Geef eerst iemand die rol, of kies een andere rol.")
+        raise AdminError(Message(
+            "Deze regel stuurt meldingen naar niemand: niemand heeft de rol %(role)s, en ook "
+            "verderop in de escalatie is niemand. Geef eerst iemand die rol, of kies een andere "
+            "rol.", role=role_label(values["primary_role"])))
 
 
 def save_rule(session: orm.Session, actor: User | None, now: datetime, row: RoutingRule | None,

@@ -13,10 +13,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.accounts.auth import end_sessions
 from tracker.cases.hand_over import HandOver, hand_over, hand_over_lost, open_cases_of
 from tracker.core import school
 from tracker.domain.addresses import lookup_key
 from tracker.domain.grants import needs_confirmation
+from tracker.domain.messages import Message
 from tracker.models import (
     AdminAudit,
     Group,
@@ -26,7 +28,7 @@ from tracker.models import (
     UserRole,
 )
 
-# Roles that must always have at least one active holder (DESIGN §1, issue 7).
+# Roles that must always have at least one active holder (docs/DESIGN.md §1, issue 7).
 GUARDED_ROLES = (Role.ADMIN.value, Role.VERTROUWENSPERSOON.value)
 ROLE_KEYS = tuple(r.value for r in Role)
 WORKDAY_DIGITS = "1234567"
@@ -125,8 +127,9 @@ def check_guarded_roles(session: orm.Session, roles: Iterable[str] = GUARDED_ROL
     for role in roles:
         if not _active_holders(session, role):
             label = "beheerder" if role == Role.ADMIN else "vertrouwenspersoon"
-            raise AdminError(f"Dit kan niet: dan is er geen enkele actieve {label} meer. "
-                             f"Geef eerst iemand anders de rol {label}.")
+            raise AdminError(Message("Dit kan niet: dan is er geen enkele actieve %(role)s "
+                                     "meer. Geef eerst iemand anders de rol %(role)s.",
+                                     role=label))
 
 
 def create_staff(session: orm.Session, actor: User | None, now: datetime, *, name: str,
@@ -135,7 +138,8 @@ def create_staff(session: orm.Session, actor: User | None, now: datetime, *, nam
     """Create a staff account without a password (an invitation sets it)."""
     email = email.strip().lower()
     if find_user(session, email) is not None:
-        raise AdminError(f"Er is al een account met het e-mailadres {email}.")
+        raise AdminError(Message("Er is al een account met het e-mailadres %(email)s.",
+                                 email=email))
     role_list = _valid_roles(roles)
     user = User(email=email, name=name.strip(), password_hash=None, active=True,
                 workdays=normalize_workdays(workdays), language=language, created_at=now,
@@ -200,7 +204,7 @@ def _valid_roles(roles: Iterable[str]) -> list[str]:
     role_list = list(dict.fromkeys(str(r) for r in roles))
     unknown = [r for r in role_list if r not in ROLE_KEYS]
     if unknown:
-        raise AdminError(f"Onbekende rol: {', '.join(unknown)}.")
+        raise AdminError(Message("Onbekende rol: %(roles)s.", roles=", ".join(unknown)))
     if not role_list:
         raise AdminError("Kies minstens één rol.")
     return role_list
@@ -227,7 +231,7 @@ def deactivate_staff(session: orm.Session, actor: User | None, now: datetime, us
             result.rerouted.append((case.id, [u.name for u in receivers]))
     before = snapshot(user)
     user.active = False
-    user.session_epoch += 1  # ends their sessions everywhere
+    end_sessions(user)
     for group in session.scalars(sa.select(Group).where(Group.teachers.any(User.id == user.id))):
         group.teachers.remove(user)
     check_guarded_roles(session, user.role_keys & set(GUARDED_ROLES))
@@ -260,7 +264,8 @@ def save_group(session: orm.Session, actor: User | None, now: datetime, group: G
     """Create or change a group and its teachers (a duo is two teachers)."""
     clash = session.scalar(sa.select(Group).where(Group.number == number))
     if clash is not None and clash is not group:
-        raise AdminError(f"Er is al een groep met nummer {number} ({clash.name}).")
+        raise AdminError(Message("Er is al een groep met nummer %(n)d (%(name)s).", n=number,
+                                 name=clash.name))
     if not 1 <= number <= 999:
         raise AdminError("Een groepsnummer ligt tussen 1 en 999 (bijvoorbeeld 78 voor groep 7/8).")
     teachers = [session.get(User, i) for i in dict.fromkeys(teacher_ids)]

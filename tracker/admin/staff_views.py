@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,8 +11,8 @@ from tracker.accounts.tokens import send_link
 from tracker.admin import role_grants
 from tracker.admin import service as admin_service
 from tracker.admin.forms import DeactivateForm, StaffForm
-from tracker.admin.views import admin_required
 from tracker.cases.hand_over import open_cases_of
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.labels import ROLE
@@ -85,7 +85,7 @@ def create():
             user = admin_service.create_staff(
                 db, current_user.model, utcnow(), name=form.name.data, email=form.email.data,
                 roles=form.roles.data, workdays="".join(form.workdays.data))
-            send_link(db, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+            send_link(db, user, "invite", utcnow())
             db.commit()
             flash(_("%(name)s is uitgenodigd per e-mail.", name=user.name), "success")
             _flash_pending(user)
@@ -127,7 +127,7 @@ def invite(user_id: int):
     person = _user_or_404(user_id)
     if ButtonForm().validate_on_submit() and person.active:
         db = get_session()
-        send_link(db, person, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        send_link(db, person, "invite", utcnow())
         admin_service.audit(db, current_user.model, utcnow(), "staff.invite",
                             f"user:{person.id}", None, {"email": person.email})
         db.commit()

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from tracker.admin import audit_words
 from tracker.admin.forms import SettingsForm
 from tracker.admin.service import get_setting
 from tracker.core import settings as settings_service
+from tracker.core.access import admin_required, require_roles
 from tracker.core.db import get_session, utcnow
 from tracker.core.input_guard import id_arg
 from tracker.core.web import flash_refusal
@@ -20,22 +19,6 @@ from tracker.models import AdminAudit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 AUDIT_PAGE = 50
-
-
-def require_roles(*roles: str):
-    """Let only logged-in people holding one of the roles through (others get 403)."""
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not current_user.model.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorator
-
-
-admin_required = require_roles("admin")
 
 
 @bp.get("/")

@@ -1,4 +1,5 @@
-"""The sealed area /vertrouwelijk: the vertrouwenspersoon's confidential cases (DESIGN §4.3).
+"""The sealed area /vertrouwelijk: the vertrouwenspersoon's confidential cases
+(docs/DESIGN.md §4, rule 3).
 
 Confidential cases appear in no ordinary list, count or page query (`access.visible_clause`
 leaves them out); here the VP role gets its own queue and case page, built from the same

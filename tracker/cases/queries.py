@@ -10,6 +10,7 @@ from sqlalchemy import orm
 
 from tracker.core import school
 from tracker.core.access import sealed_clause, visible_clause
+from tracker.core.lifecycle_sql import deadline_clause
 from tracker.domain.categories import CategoryKey
 from tracker.domain.permissions import OVERSIGHT_ROLE, VP_ROLE
 from tracker.models import (
@@ -25,12 +26,6 @@ from tracker.models import (
 )
 
 PAGE_SIZE = 50
-WAITING_FOR_ACK = (CaseStatus.NEW, CaseStatus.REOPENED)
-
-
-def next_due():
-    """Return the SQL expression of a case's next deadline."""
-    return sa.case((Case.status.in_(WAITING_FOR_ACK), Case.ack_due), else_=Case.resolve_due)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,25 +83,22 @@ def queue_page(session: orm.Session, now: datetime, *, where: list, page: int,
     total = sum(v for k, v in counts.items() if (k == status if status else k != "closed"))
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    due = next_due()
+    due = deadline_clause()  # what the case waits for (tracker/domain/lifecycle.waiting_for)
     overdue = sa.case((sa.and_(due.is_not(None), due < now), 0), else_=1)
     order = [overdue, due.is_(None), due, Case.id]
     if sort == "news":
         order = [Case.reporter_news_at.is_(None), Case.reporter_news_at, *order]
     rows = session.execute(
         sa.select(Case.id, Case.category, Case.status, Case.primary_role, Group.name,
-                  Case.urgent, Case.ack_due, Case.resolve_due, Case.reporter_news_at)
+                  Case.urgent, due, Case.reporter_news_at)
         .outerjoin(Group, Case.group_id == Group.id).where(*where)
         .order_by(*order)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
     lines = []
-    for case_id, category, case_status, role, group, urgent, ack_due, resolve_due, news_at \
-            in rows:
-        case_status = CaseStatus(case_status)
-        when = ack_due if case_status in WAITING_FOR_ACK else resolve_due
-        lines.append(QueueRow(case_id, category, case_status.value, role, group, urgent, when,
-                              when is not None and when < now
-                              and case_status != CaseStatus.CLOSED, news_at is not None))
+    for case_id, category, case_status, role, group, urgent, when, news_at in rows:
+        lines.append(QueueRow(case_id, category, CaseStatus(case_status).value, role, group,
+                              urgent, when, when is not None and when < now,
+                              news_at is not None))
     return lines, counts, page, pages, news
 
 
@@ -180,7 +172,7 @@ def case_page(session: orm.Session, case: Case, viewer: User | None = None) -> C
         .where(Case.id.in_(sa.select(CaseLink.other_case_id)
                            .where(CaseLink.case_id == case.id)),
                _visible_to(viewer)).order_by(Case.id)))
-    # Only a home_concern case follows the meldcode (DESIGN §5): others have no steps.
+    # Only a home_concern case follows the meldcode (docs/DESIGN.md §5): others have no steps.
     steps = {s.step: s for s in session.scalars(
         sa.select(MeldcodeStep).where(MeldcodeStep.case_id == case.id)
         .options(orm.joinedload(MeldcodeStep.by).lazyload(User.roles)))

@@ -6,16 +6,18 @@ meanwhile the action is refused (StaleCase), so nobody overwrites what they have
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy import orm
 
 from tracker.core.calendar import load_calendar
 from tracker.core.settings import followup_days
 from tracker.core.timeline import add_event
-from tracker.domain.calendar import add_school_days, at_local, local_date
+from tracker.domain.calendar import add_school_days, local_date
 from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.events import EventKind
+from tracker.domain.lifecycle import check_moment, check_pending, followup_check_at
+from tracker.domain.messages import Message
 from tracker.domain.permissions import SEALED, SUBJECT, receive_refusal
 from tracker.domain.states import ActionNotAllowed, CaseState, CheckResult, transition
 from tracker.domain.states import CaseAction as Act
@@ -28,7 +30,6 @@ from tracker.models import (
     User,
 )
 
-CHECK_TIME = time(8, 0)  # a follow-up check is due in the morning of its day
 STALE_MESSAGE = (
     "Iemand anders heeft deze melding intussen gewijzigd. Je ziet hieronder de nieuwe stand; "
     "kijk of je actie nog nodig is en probeer het dan opnieuw."
@@ -44,11 +45,6 @@ class StaleCase(ActionRefused):
 
     def __init__(self, message: str = STALE_MESSAGE) -> None:
         super().__init__(message)
-
-
-def check_pending(case: Case) -> bool:
-    """Return True when a follow-up check is planned and not yet recorded."""
-    return case.followup_due is not None and case.followup_result is None
 
 
 def allowed(case: Case) -> frozenset[Act]:
@@ -154,9 +150,8 @@ def resolve(session: orm.Session, case: Case, actor: User, now: datetime, versio
     case.resolved_at, case.outcome = now, required_text(outcome)
     case.followup_due = case.followup_result = None
     if needs_follow_up_check(case.category):
-        cal = load_calendar(session)
-        day = local_date(add_school_days(cal, now, followup_days(session)))
-        _plan_check(session, case, None, now, day)
+        at = followup_check_at(load_calendar(session), now, followup_days(session))
+        _plan_check(session, case, None, now, local_date(at))
     session.flush()
 
 
@@ -173,7 +168,7 @@ def schedule_check(session: orm.Session, case: Case, actor: User, now: datetime,
 
 def _plan_check(session: orm.Session, case: Case, actor: User | None, now: datetime,
                 on: date) -> None:
-    case.followup_due, case.followup_result = at_local(on, CHECK_TIME), None
+    case.followup_due, case.followup_result = check_moment(on), None
     add_event(session, case, EventKind.CHECK_SCHEDULED, now, actor=actor,
               actor_label=None if actor else "system", on=on.isoformat())
 
@@ -231,11 +226,12 @@ def ensure_can_receive(case: Case, user: User) -> None:
     why = receive_refusal(user.id, user.role_keys, case.about_user_id, case.confidential,
                           user.active)
     if why == SUBJECT:
-        raise ActionRefused(f"Deze melding gaat over {user.name}; die kan hem niet krijgen.")
+        raise ActionRefused(Message("Deze melding gaat over %(name)s; die kan hem niet "
+                                    "krijgen.", name=user.name))
     if why == SEALED:
         raise ActionRefused("Een vertrouwelijke melding kan alleen naar een vertrouwenspersoon.")
     if why is not None:
-        raise ActionRefused(f"{user.name} is niet meer actief.")
+        raise ActionRefused(Message("%(name)s is niet meer actief.", name=user.name))
 
 
 def add_participant(session: orm.Session, case: Case, user: User, kind: ParticipantKind,
@@ -255,7 +251,7 @@ CASE_PAGES = ("case_page", "sealed")
 
 def record_view(session: orm.Session, case: Case, viewer: User, now: datetime,
                 via: str = "case_page") -> None:
-    """Log that a person opened a case (DESIGN §8: every read is logged)."""
+    """Log that a person opened a case (docs/DESIGN.md §8: every read is logged)."""
     session.add(AccessLog(case_id=case.id, user_id=viewer.id, at=now, via=via))
     if via in CASE_PAGES and case.reporter_news_at is not None:
         case.reporter_news_at = None

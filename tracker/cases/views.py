@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms.fields.choices import SelectChoice
 
 from tracker.cases import forms as case_forms
 from tracker.cases import queries
 from tracker.cases import service as case_service
 from tracker.cases import work as case_work
+from tracker.cases.page import render_case
 from tracker.cases.service import record_view
 from tracker.core.access import case_or_404, scope_of, viewer_of
 from tracker.core.db import get_session, utcnow
@@ -18,12 +18,10 @@ from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.input_guard import id_arg
 from tracker.core.labels import category_choices, queue_lines
 from tracker.core.messages import translate_message
+from tracker.core.urls import external_url
 from tracker.core.web import no_store
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.permissions import can_act
-from tracker.domain.states import MELDCODE_STEPS
-from tracker.escalation import notify
-from tracker.pupils import case_links as case_pupils
 from tracker.pupils import repetition
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -57,39 +55,6 @@ def detail(case_id: int):
     record_view(db, case, current_user.model, utcnow())
     db.commit()
     return render_case(case)
-
-
-def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, status: int = 200,
-                pupil_query: str = ""):
-    """Render the case page with fresh forms (one of them possibly as submitted)."""
-    page = queries.case_page(get_session(), case, current_user.model)
-    forms = case_forms.forms_for(case, page, utcnow(), current_user.model.id)
-    pupils = _children(forms, case, page, pupil_query)
-    if override:
-        if override[0] == "pupil_link":
-            override[1].pupil.choices = forms["pupil_link"].pupil.choices
-        forms[override[0]] = override[1]
-    template = "confidential/detail.html" if case.confidential else "cases/detail.html"
-    return no_store(render_template(
-        template, case=case, page=page, forms=forms, allowed=case_service.allowed(case),
-        form=forms["acknowledge"], now=utcnow(), sealed=case.confidential,
-        meldcode_steps=MELDCODE_STEPS, pupils=pupils)), status
-
-
-def _children(forms, case, page, query: str) -> case_pupils.Panel:
-    """Add the children's forms to the page's forms; return the children part of the page."""
-    mentioned = {e.data.get("pupil") for e in page.events if e.kind.startswith("pupil_")}
-    panel = case_pupils.panel(get_session(), case, current_user.model, query,
-                              mentioned - {None})
-    forms["pupil_search"] = case_forms.PupilSearchForm(formdata=None, prefix="pupil_search",
-                                                       name=query)
-    forms["pupil_link"] = case_forms.PupilLinkForm(formdata=None, prefix="pupil_link",
-                                                   query=query)
-    forms["pupil_link"].pupil.choices = [SelectChoice(0, _l("— kies een kind —"))] + [
-        SelectChoice(p.id, f"{p.name} ({p.group.name})" if p.group else p.name)
-        for p in panel.candidates]
-    forms["pupil_unlink"] = case_forms.PupilUnlinkForm(formdata=None)
-    return panel
 
 
 @bp.post("/<int:case_id>/acknowledge")
@@ -147,7 +112,7 @@ def _run(case, prefix: str, form, call):
 
 
 def _follow_up_url() -> str:
-    return notify.base_url() + url_for("follow_up.enter")
+    return external_url("follow_up.enter")
 
 
 HANDLERS = {

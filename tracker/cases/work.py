@@ -21,6 +21,7 @@ from tracker.cases.service import (
 from tracker.core.access import sealed_clause, visible_clause
 from tracker.core.timeline import add_event
 from tracker.domain.events import EventKind
+from tracker.domain.messages import Message
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain.states import CaseAction as Act
 from tracker.escalation import notify
@@ -137,12 +138,13 @@ def link(session: orm.Session, case: Case, actor: User, now: datetime, version: 
     other = session.scalar(sa.select(Case).where(
         Case.id == other_id, sa.or_(visible_clause(actor, few=True), sealed_clause(actor))))
     if other is None or other.id == case.id:
-        raise ActionRefused(f"Melding #{other_id} kun je niet koppelen: niet gevonden.")
+        raise ActionRefused(Message("Melding #%(n)d kun je niet koppelen: niet gevonden.",
+                                    n=other_id))
     if other.confidential != case.confidential:
         raise ActionRefused("Een vertrouwelijke melding kan alleen aan een andere "
                             "vertrouwelijke melding worden gekoppeld.")
     if session.get(CaseLink, (case.id, other.id)) is not None:
-        raise ActionRefused(f"Melding #{other.id} is al gekoppeld.")
+        raise ActionRefused(Message("Melding #%(n)d is al gekoppeld.", n=other.id))
     session.add_all([CaseLink(case_id=case.id, other_case_id=other.id),
                      CaseLink(case_id=other.id, other_case_id=case.id)])
     apply_state(case, state, now)

@@ -1,9 +1,12 @@
-"""Load-and-check helpers: the one place views and templates ask who may see a case."""
+"""Load-and-check helpers: the one place views and templates ask who may see a case or a page."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 import sqlalchemy as sa
 from flask import abort, g
+from flask_login import current_user, login_required
 from sqlalchemy import orm
 
 from tracker.domain.permissions import (
@@ -101,3 +104,19 @@ def case_or_404(session: orm.Session, case_id: int, user: User) -> Case:
 def may_see_access_log(user: User, case: Case) -> bool:
     """Return whether the user may read who opened this case (template helper)."""
     return can_see_access_log(viewer_of(user), scope_of(case))
+
+
+def require_roles(*roles: str):
+    """Let only logged-in people holding one of the roles through (others get 403)."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.model.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+admin_required = require_roles("admin")

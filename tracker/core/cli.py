@@ -26,7 +26,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
     # Every feature module lists its click commands in COMMANDS.
-    from tracker import feature_modules
+    from tracker.core.app import feature_modules
 
     for module in feature_modules():
         for command_ in getattr(module, "COMMANDS", ()):
@@ -124,7 +124,7 @@ def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
     click.echo(f"Created {email} ({', '.join(roles)}).")
     if twofactor.required_for(user):
         # Two-factor login is set up only through a link from the mailbox (issue 11.5).
-        send_link(session, user, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+        send_link(session, user, "invite", utcnow())
         click.echo("Their role needs two-factor login: they set it up through the link that "
                    "was mailed to them (valid 7 days).")
     session.commit()

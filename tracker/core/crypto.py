@@ -1,4 +1,4 @@
-"""Encryption at rest of free text and reporter identity (DESIGN §8).
+"""Encryption at rest of free text and reporter identity (docs/DESIGN.md §8).
 
 Every report's free text and identity, every timeline body and the reporter's e-mail address
 are stored as Fernet tokens (AES-128-CBC + HMAC-SHA256: authenticated, so a changed byte is
@@ -115,7 +115,7 @@ def install(keys: str | Sequence[str]) -> Keyring:
 def keyring() -> Keyring:
     """Return the process's keyring; without create_app, read it from the environment."""
     if _installed is None:
-        import config
+        from tracker import config
 
         install(config.from_env()["TRACKER_CONFIDENTIAL_KEY"])
     assert _installed is not None

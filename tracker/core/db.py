@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -100,6 +102,19 @@ def get_session() -> orm.Session:
     if "db_session" not in g:
         g.db_session = current_app.extensions["tracker.sessionmaker"]()
     return g.db_session
+
+
+@contextmanager
+def transaction(session: orm.Session | None = None) -> Iterator[orm.Session]:
+    """The one commit of a request or a command, at its boundary: a use case flushes and never
+    commits; the view or command that called it commits here, or rolls back if it raised."""
+    session = session or get_session()
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -1,19 +1,18 @@
 """English for the Dutch messages that the domain and the services raise.
 
-tracker/domain/ stays free of Flask and the services raise plain Dutch sentences (AdminError,
-ActionRefused, TokenError, ActionNotAllowed). A view passes such a message through
-`translate_message()` where it shows it: a fixed sentence is looked up in the catalogue as is;
-a sentence with values in it (a name, a number, a role) is matched against PATTERNS and its
-values are put into the translated sentence. Every sentence is listed here with N_() so that
-`make translations` extracts it; tests/test_translations.py checks that every message the
-services and the state machine raise is matched here.
+tracker/domain/ stays free of Flask, so the domain and the use cases refuse in Dutch (AdminError,
+ActionRefused, TokenError, ActionNotAllowed, PeriodError): a fixed sentence, or a sentence with
+values as a `tracker.domain.messages.Message` (its template and its values kept apart). A view
+passes a refusal through `translate_message()` where it shows it. Every sentence is listed here
+with N_() so that `make translations` extracts it; tests/test_translations.py checks that every
+message the services and the state machine raise is listed here.
 """
 
 from __future__ import annotations
 
-import re
+from flask_babel import force_locale, gettext
 
-from flask_babel import gettext
+from tracker.domain.messages import Message
 
 
 def N_(message: str) -> str:
@@ -140,7 +139,7 @@ FIXED = (
     N_("Deze leerling is niet aan deze melding gekoppeld."),
 )
 
-# Sentences with values. %(x)d matches a number; %(x)s any text. Values named in
+# Sentences with values, raised as Message(template, **values). Values named in
 # TRANSLATED_VALUES are words from LABELS and are translated too.
 PATTERNS = (
     N_("'%(action)s' kan niet bij een casus met status '%(state)s'."),
@@ -167,6 +166,7 @@ PATTERNS = (
     N_("De einddatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, bijvoorbeeld 2026-08-01."),
     N_("Kies een periode van hoogstens %(n)d jaar."),
     N_("Schooljaar '%(value)s' bestaat niet: schrijf bijvoorbeeld 2026-2027."),
+    N_("Er is geen kiosk met de naam %(name)s."),
 )
 
 # Words that appear inside PATTERNS: the state machine's state and action words
@@ -184,33 +184,9 @@ LABELS = (
 )
 TRANSLATED_VALUES = frozenset({"action", "state", "role"})
 
-_PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)([sd])")
-
-
-def _compile(msgid: str) -> re.Pattern[str]:
-    seen: set[str] = set()
-
-    def group(match: re.Match[str]) -> str:
-        name, kind = match.groups()
-        if name in seen:
-            return f"(?P={name})"
-        seen.add(name)
-        return f"(?P<{name}>-?\\d+)" if kind == "d" else f"(?P<{name}>.+?)"
-
-    return re.compile(_PLACEHOLDER.sub(group, re.escape(msgid)), re.DOTALL)
-
-
-# The most specific sentence first ("Onbekende rol: … Gebruik: …" before "Onbekende rol: …").
-_COMPILED = sorted(((_compile(m), m) for m in PATTERNS),
-                   key=lambda pair: -len(_PLACEHOLDER.sub("", re.escape(pair[1]))))
-_NUMBERS = {name for m in PATTERNS for name, kind in re.findall(r"%\((\w+)\)([sd])", m)
-            if kind == "d"}
-
-
-def _value(name: str, value: str) -> str | int:
-    if name in _NUMBERS:
-        return int(value)
-    if name not in TRANSLATED_VALUES:
+def _value(name: str, value: object) -> object:
+    """A value as the sentence shows it: the state machine's and the roles' words translated."""
+    if name not in TRANSLATED_VALUES or not isinstance(value, str):
         return value
     if value[:1].isupper() and value[:1].lower() + value[1:] in LABELS:
         word = gettext(value[:1].lower() + value[1:])
@@ -219,10 +195,19 @@ def _value(name: str, value: str) -> str | int:
 
 
 def translate_message(message: object) -> str:
-    """Return a Dutch domain/service message (or an exception carrying one) in the UI language."""
-    text = str(message)
-    for pattern, msgid in _COMPILED:
-        found = pattern.fullmatch(text)
-        if found:
-            return gettext(msgid, **{k: _value(k, v) for k, v in found.groupdict().items()})
+    """Return a refusal (a Message, or an exception carrying one) in the UI language.
+
+    A Message is translated from its parts: its template is the catalogue's msgid and its
+    values are put into the translation. A plain sentence is looked up as it is.
+    """
+    text = message.args[0] if isinstance(message, Exception) and message.args else message
+    if isinstance(text, Message):
+        return gettext(text.template, **{k: _value(k, v) for k, v in text.values.items()})
+    text = str(text)
     return gettext(text) if text else text
+
+
+def in_english(message: object) -> str:
+    """A refusal for the console, which speaks English as its help does."""
+    with force_locale("en"):
+        return translate_message(message)

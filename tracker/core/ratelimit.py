@@ -123,3 +123,16 @@ def _strategy() -> strategies.RateLimiter:
 def visitor() -> str:
     """Return the visitor's address as the limiter sees it (honours a trusted proxy fix)."""
     return request.remote_addr or "-"
+
+
+# Code look-ups at /volgen (the kiosk has its own, stricter limit).
+WEB_LOOKUPS = "10/10 minutes"
+
+
+def too_many_lookups(scope: str, ident: str, limit: str = WEB_LOOKUPS) -> bool:
+    """Count one code lookup for this visitor; True when over the limit (then refuse it).
+
+    Counted by Flask-Limiter's storage (Redis in production), so the limit holds across
+    workers and hosts; the wait is kept for the page (`lockout_text()`).
+    """
+    return hit(limit, "code-lookup", scope, ident) > 0

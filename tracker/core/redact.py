@@ -1,4 +1,4 @@
-"""Keep personal data out of logs and stored error texts (DESIGN §8, issue 11.7).
+"""Keep personal data out of logs and stored error texts (docs/DESIGN.md §8, issue 11.7).
 
 The first line of defence is at the source: the engine hides SQL parameters
 (`hide_parameters`, tracker/core/db.py) and the outbox writes its error texts without the

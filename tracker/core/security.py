@@ -1,4 +1,4 @@
-"""Response headers, idle sessions, and the append-only access log (DESIGN §8)."""
+"""Response headers, idle sessions, and the append-only access log (docs/DESIGN.md §8)."""
 
 from __future__ import annotations
 

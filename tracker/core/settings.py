@@ -21,6 +21,7 @@ from sqlalchemy import orm
 
 from tracker.admin.service import AdminError, get_setting, set_setting
 from tracker.domain.calendar import END_OF_DAY, QUIET_END, DeadlineSpec
+from tracker.domain.messages import Message
 from tracker.models import User
 
 DEFAULTS: dict[str, Any] = {
@@ -132,8 +133,9 @@ def save(session: orm.Session, actor: User, now: datetime, data: dict[str, Any],
         try:
             DeadlineSpec.parse(data[key].strip())
         except ValueError:
-            raise AdminError(f"Termijn '{data[key]}' begrijpen we niet. Gebruik bijvoorbeeld "
-                             "1d (schooldag), 4h (uur), 7cd (kalenderdagen) of 3m.") from None
+            raise AdminError(Message(
+                "Termijn '%(value)s' begrijpen we niet. Gebruik bijvoorbeeld 1d (schooldag), 4h "
+                "(uur), 7cd (kalenderdagen) of 3m.", value=data[key])) from None
     if data["quiet_start"] <= data["quiet_end"]:
         raise AdminError("Stille uren lopen 's avonds door tot de volgende ochtend: "
                          "het begin moet later op de dag liggen dan het einde.")

@@ -1,4 +1,4 @@
-"""Report categories and their wordings, as data (DESIGN §3)."""
+"""Report categories and their wordings, as data (docs/DESIGN.md §3)."""
 
 from __future__ import annotations
 

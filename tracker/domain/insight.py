@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from tracker.domain.calendar import TZ
+from tracker.domain.messages import Message
 
 MAX_YEARS = 5
 DEFAULT_THRESHOLD = 5
@@ -71,7 +72,7 @@ def checked_period(start: date, end: date) -> Period:
         raise PeriodError("De einddatum ligt vóór de begindatum: kies een periode van minstens "
                           "één dag.")
     if end >= _add_years(start, MAX_YEARS):
-        raise PeriodError(f"Kies een periode van hoogstens {MAX_YEARS} jaar.")
+        raise PeriodError(Message("Kies een periode van hoogstens %(n)d jaar.", n=MAX_YEARS))
     return Period(start, end)
 
 
@@ -84,8 +85,11 @@ def parse_day(text: str | None, which: str) -> date:
             return date.fromisoformat(text)
     except ValueError:
         pass
-    raise PeriodError(f"De {which} '{text[:40]}' is geen datum: schrijf JJJJ-MM-DD, "
-                      "bijvoorbeeld 2026-08-01.")
+    template = {"begindatum": "De begindatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, "
+                              "bijvoorbeeld 2026-08-01.",
+                "einddatum": "De einddatum '%(value)s' is geen datum: schrijf JJJJ-MM-DD, "
+                             "bijvoorbeeld 2026-08-01."}[which]
+    raise PeriodError(Message(template, value=text[:40]))
 
 
 def parse_period(start: str | None, end: str | None) -> Period:
@@ -97,8 +101,8 @@ def school_year(label: str | None) -> Period:
     """Return the period of a school year written '2026-2027', or raise PeriodError."""
     match = _SCHOOL_YEAR.match((label or "").strip())
     if not match or int(match[2]) != int(match[1]) + 1 or not 2000 <= int(match[1]) < 2100:
-        raise PeriodError(f"Schooljaar '{(label or '').strip()[:40]}' bestaat niet: schrijf "
-                          "bijvoorbeeld 2026-2027.")
+        raise PeriodError(Message("Schooljaar '%(value)s' bestaat niet: schrijf bijvoorbeeld "
+                                  "2026-2027.", value=(label or "").strip()[:40]))
     first = int(match[1])
     return Period(date(first, YEAR_START_MONTH, 1), date(first + 1, YEAR_START_MONTH - 1, 31))
 
@@ -168,7 +172,7 @@ class Shown:
 
 
 def suppress(count: int, threshold: int = DEFAULT_THRESHOLD) -> Shown:
-    """Hide a count from 1 to threshold - 1 (0 says nothing about a person; DESIGN §11)."""
+    """Hide a count from 1 to threshold - 1 (0 says nothing about a person; docs/DESIGN.md §11)."""
     if 0 < count < threshold:
         return Shown(None, below=threshold)
     return Shown(count)

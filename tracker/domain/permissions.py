@@ -41,7 +41,7 @@ def can_act(viewer: Viewer, case: CaseScope) -> bool:
 
 def can_see_access_log(viewer: Viewer, case: CaseScope) -> bool:
     """Return whether the viewer may read who opened the case: the VP for sealed cases,
-    the directie for ordinary ones (DESIGN §8)."""
+    the directie for ordinary ones (docs/DESIGN.md §8)."""
     if not can_view(viewer, case):
         return False
     return (VP_ROLE if case.confidential else OVERSIGHT_ROLE) in viewer.roles
@@ -74,8 +74,9 @@ def receive_refusal(user_id: int, roles: frozenset[str], about_user_id: int | No
 
 
 # Who takes a case when the colleague chosen may not have it (the case is about them, or it is
-# sealed), as routing passes it on (DESIGN §4 rule 1): an ordinary case to the directie, or the
-# bestuur when the subject is of the directie; a sealed case to another vertrouwenspersoon.
+# sealed), as routing passes it on (docs/DESIGN.md §4 rule 1): an ordinary case to the
+# directie, or the bestuur when the subject is of the directie; a sealed case to another
+# vertrouwenspersoon.
 HAND_OVER_FALLBACK: dict[bool, tuple[str, ...]] = {False: (OVERSIGHT_ROLE, "bestuur"),
                                                    True: (VP_ROLE,)}
 

@@ -1,4 +1,4 @@
-"""Retention: how long a case's personal data is kept, and when it becomes due (DESIGN §12).
+"""Retention: how long a case's personal data is kept, and when it becomes due (docs/DESIGN.md §12).
 
 Clocks run from events, not from creation: a case's clock starts when it closes and starts
 again on new activity (a reopening, a message from or to the reporter). A legal hold stops it;

@@ -1,4 +1,4 @@
-"""Pure routing: (report facts, school setup, rules) -> decision (DESIGN §4)."""
+"""Pure routing: (report facts, school setup, rules) -> decision (docs/DESIGN.md §4)."""
 
 from __future__ import annotations
 

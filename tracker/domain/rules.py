@@ -1,4 +1,4 @@
-"""Routing rules and the seeded defaults (DESIGN §4)."""
+"""Routing rules and the seeded defaults (docs/DESIGN.md §4)."""
 
 from __future__ import annotations
 

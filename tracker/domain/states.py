@@ -1,4 +1,4 @@
-"""A case's life: states, actions and the transitions between them (DESIGN §5)."""
+"""A case's life: states, actions and the transitions between them (docs/DESIGN.md §5)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tracker.domain.categories import needs_follow_up_check
+from tracker.domain.messages import Message
 
 
 class CaseState(StrEnum):
@@ -125,10 +126,9 @@ def _blocker(state: CaseState, action: CaseAction, ctx: CaseContext) -> str | No
             return "Deze casus is gesloten. Heropen hem eerst."
         if action in (_A.REFER, _A.RESOLVE) and state is _S.NEW:
             return "Pak de melding eerst op (ontvangst bevestigen)."
-        return (
-            f"'{ACTION_LABELS_NL[action].capitalize()}' kan niet bij een casus met status "
-            f"'{STATE_LABELS_NL[state]}'."
-        )
+        return Message("'%(action)s' kan niet bij een casus met status '%(state)s'.",
+                       action=ACTION_LABELS_NL[action].capitalize(),
+                       state=STATE_LABELS_NL[state])
     if action is _A.SCHEDULE_CHECK and ctx.check_pending:
         return "Er staat al een controle gepland."
     if action is _A.RECORD_CHECK and not ctx.check_pending:

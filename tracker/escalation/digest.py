@@ -8,8 +8,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.core.urls import external_url
 from tracker.domain.calendar import END_OF_DAY, QUIET_END, SchoolCalendar, at_local, local
-from tracker.escalation.notify import base_url, case_link, enqueue_mail, iso
+from tracker.domain.lifecycle import Waiting, waiting_for
+from tracker.escalation.notify import case_link, enqueue_mail, iso
 from tracker.models import Case, CaseParticipant, CaseStatus, TickRun, User
 
 JOB = "digest"
@@ -17,15 +19,10 @@ MAX_LISTED = 50
 
 
 def _deadline(case: Case) -> tuple[str, datetime | None]:
-    if case.status == CaseStatus.CLOSED:
-        return "news", None  # listed only for a message from the reporter
-    if case.status in (CaseStatus.NEW, CaseStatus.REOPENED):
-        return "ack", case.ack_due
-    if case.status == CaseStatus.RESOLVED:
-        return "followup", case.followup_due
-    if case.legal_due and case.legal_notices < 2:
-        return "legal", case.legal_due
-    return "resolve", case.resolve_due
+    deadline = waiting_for(case)  # the case's clock (tracker/domain/lifecycle)
+    if deadline.what is Waiting.NOTHING:
+        return "news", None  # a closed case is listed only for a message from the reporter
+    return deadline.what.value, deadline.due
 
 
 def _claim(session: orm.Session, period: str, now: datetime) -> bool:
@@ -81,7 +78,7 @@ def send_digest(session: orm.Session, now: datetime, calendar: SchoolCalendar) -
                             to=user.email, recipient_kind="staff", template="digest",
                             now=now, language=user.language or "nl",
                             context={"cases": cases[:MAX_LISTED], "total": len(cases),
-                                     "link": f"{base_url()}/cases"})
+                                     "link": external_url("cases.queue")})
         count += mail is not None
     session.flush()
     return count

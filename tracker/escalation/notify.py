@@ -1,6 +1,6 @@
 """Queueing mail in the outbox, in the same transaction as the change that causes it.
 
-Mails carry no report content (DESIGN §7): ids, category keys, deadlines and links only.
+Mails carry no report content (docs/DESIGN.md §7): ids, category keys, deadlines and links only.
 Quiet hours: mail to parents, and staff mail about non-urgent cases, waits from the start of
 the school's quiet hours (setting `quiet_hours`, default 17:00) until their end (default 07:30)
 on the next school day; staff mail about urgent cases goes at once.
@@ -13,12 +13,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 from sqlalchemy import orm
 
-import config
 from tracker.core.calendar import load_calendar
 from tracker.core.settings import quiet_hours
+from tracker.core.urls import external_url
 from tracker.domain.calendar import quiet_release_time
 from tracker.domain.permissions import receive_refusal
 from tracker.models import Case, CaseParticipant, OutboxMail, ParticipantKind, User
@@ -39,7 +38,7 @@ def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str
                  language: str = "nl") -> OutboxMail | None:
     """Queue one mail under a stable key; a key already queued is not queued again.
 
-    `context` must hold no report content (DESIGN §7): ids, category keys, deadlines, links.
+    `context` must hold no report content (docs/DESIGN.md §7): ids, category keys, deadlines, links.
     A secret the reporter needs (the receipt "code") is removed once the mail is sent.
     """
     if session.scalar(sa.select(OutboxMail.id).where(OutboxMail.key == key)) is not None:
@@ -53,14 +52,8 @@ def enqueue_mail(session: orm.Session, *, key: str, to: str, recipient_kind: str
     return mail
 
 
-def base_url() -> str:
-    """Return the public address of the app, for links in mail."""
-    url = current_app.config.get("TRACKER_BASE_URL") if has_app_context() else None
-    return (url or config.default_base_url()).rstrip("/")
-
-
 def case_link(case_id: int) -> str:
-    return f"{base_url()}/cases/{case_id}"
+    return external_url("cases.detail", case_id=case_id)
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -1,4 +1,4 @@
-"""The tick: everything that is due at a moment, done once (DESIGN §6).
+"""The tick: everything that is due at a moment, done once (docs/DESIGN.md §6).
 
 Each case carries `tick_due`, the next moment it needs the tick (kept by listeners in
 tracker.models); a tick reads only the cases whose moment has passed, locks them (PostgreSQL:
@@ -25,12 +25,11 @@ from tracker.domain.calendar import (
     at_local,
     local_date,
 )
-from tracker.domain.categories import needs_follow_up_check
 from tracker.domain.events import EventKind
+from tracker.domain.lifecycle import Job, followup_check_at, tick_jobs
 from tracker.escalation import digest, outbox
 from tracker.escalation.notify import iso, mail_staff, participants
 from tracker.models import (
-    LEGAL_WARNING_BEFORE,
     Case,
     CaseAction,
     CaseParticipant,
@@ -42,8 +41,6 @@ from tracker.models import (
 
 BATCH = 200
 NEXT_STEP_SCHOOL_DAYS = 1
-UNACKNOWLEDGED = (CaseStatus.NEW, CaseStatus.REOPENED)
-SETTLED = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
 OWNERS = (ParticipantKind.ASSIGNEE, ParticipantKind.ESCALATED)
 
 
@@ -154,8 +151,8 @@ def legal_notice(tick: _Tick, case: Case) -> None:
 def followup(tick: _Tick, case: Case) -> None:
     """Schedule the follow-up check of a resolved case, or announce it when it is due."""
     if case.followup_due is None:
-        case.followup_due = add_school_days(tick.calendar, case.resolved_at,
-                                            tick.followup_days)
+        case.followup_due = followup_check_at(tick.calendar, case.resolved_at,
+                                              tick.followup_days)
         add_event(tick.session, case, EventKind.FOLLOWUP_SCHEDULED, tick.now,
                   actor_label="system", due=iso(case.followup_due))
         return
@@ -170,24 +167,13 @@ def followup(tick: _Tick, case: Case) -> None:
 
 def process_case(tick: _Tick, case: Case) -> None:
     """Do everything that is due for one (locked) case."""
-    now = tick.now
-    if case.status in UNACKNOWLEDGED and case.escalation_due and case.escalation_due < now:
-        escalate(tick, case)
-    if case.status not in SETTLED:
-        if (case.resolve_due and case.resolve_due < now and case.resolve_reminded_at is None
-                and case.status != CaseStatus.REFERRED):
-            remind_resolve(tick, case)
-        if case.legal_due and case.legal_notices < 2 and (
-                (case.legal_notices == 0 and now > case.legal_due - LEGAL_WARNING_BEFORE)
-                or now > case.legal_due):
-            legal_notice(tick, case)
-    if (case.status == CaseStatus.RESOLVED and case.followup_announced_at is None
-            and case.followup_result is None):
-        if (case.followup_due is None and case.resolved_at
-                and needs_follow_up_check(case.category)) or (
-                case.followup_due and case.followup_due < now):
-            followup(tick, case)
+    for job in tick_jobs(case, tick.now):  # the case's clock decides (tracker/domain/lifecycle)
+        JOBS[job](tick, case)
     tick.report.cases += 1
+
+
+JOBS = {Job.ESCALATE: escalate, Job.REMIND_RESOLVE: remind_resolve,
+        Job.LEGAL_NOTICE: legal_notice, Job.FOLLOWUP: followup}
 
 
 def process_due_cases(tick: _Tick, *, after: tuple[datetime, int] | None = None,

@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin.service import audit
-from tracker.admin.views import require_roles
-from tracker.core.access import insight_clause, viewer_of
+from tracker.core.access import insight_clause, require_roles, viewer_of
 from tracker.core.db import get_session, utcnow
 from tracker.core.formatting import lazy_gettext as _l
-from tracker.core.labels import CHANNEL, REPORTER, category_choices, category_label
+from tracker.core.labels import CHANNEL, LOCATION, REPORTER, category_choices, category_label
 from tracker.core.messages import translate_message
 from tracker.domain.calendar import local_date
 from tracker.domain.insight import (
@@ -31,7 +30,6 @@ from tracker.domain.permissions import INSIGHT_ROLES, VP_ROLE, overviews
 from tracker.insight import charts, exports
 from tracker.insight.forms import OverviewForm
 from tracker.insight.service import EXPORT_COLUMNS, Figures, Filters, export_rows, figures
-from tracker.kiosk.views import LOCATION_WORDS
 from tracker.models import Group
 
 bp = Blueprint("insight", __name__, url_prefix="/overzicht")
@@ -105,7 +103,7 @@ def _charts(f: Figures, cells=charts.plain, only: int | None = None) -> list[cha
         (charts.bars, "per-group", _("Meldingen per groep"), _("Groep"),
          _ranked(f.by_group, lambda k: _("Groep %(n)d", n=k) if k else unknown)),
         (charts.bars, "per-place", _("Waar het gebeurde"), _("Plaats"),
-         _ranked(f.by_location, lambda k: str(LOCATION_WORDS.get(k, k)) if k else unknown)),
+         _ranked(f.by_location, lambda k: str(LOCATION.get(k, k)) if k else unknown)),
     ]
     return [draw(id_, caption, head, cells(data)) for draw, id_, caption, head, data in made[:only]]
 

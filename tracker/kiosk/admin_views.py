@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import segno
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from tracker.admin.forms import KioskForm
 from tracker.admin.service import AdminError, audit
-from tracker.admin.views import admin_required
-from tracker.core.db import get_session, utcnow
+from tracker.core.access import admin_required
+from tracker.core.db import get_session, transaction, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.messages import translate_message
+from tracker.core.urls import external_url
 from tracker.core.web import no_store
 from tracker.kiosk import service as kiosk_service
 from tracker.models import KioskDevice
@@ -29,11 +30,6 @@ def _device_or_404(device_id: int) -> KioskDevice:
     return device
 
 
-def _snapshot(device: KioskDevice) -> dict:
-    return {"name": device.name, "enrolled": device.enrolled_at is not None,
-            "revoked": device.revoked_at is not None}
-
-
 def _index(form: KioskForm | None = None, status: int = 200):
     devices = get_session().scalars(sa.select(KioskDevice).order_by(KioskDevice.name)).all()
     return render_template("admin/kiosks.html", devices=devices, form=form or KioskForm(),
@@ -46,19 +42,13 @@ def index():
     return _index()
 
 
-def _enrol(name: str, existing: KioskDevice | None):
-    db = get_session()
-    before = _snapshot(existing) if existing else None
+def _enrol(name: str):
     try:
-        token = kiosk_service.start_enrolment(db, name, utcnow())
-    except kiosk_service.KioskError:
-        raise AdminError("Geef het apparaat een naam van 1 tot 80 tekens.") from None
-    device = db.scalar(sa.select(KioskDevice).where(KioskDevice.name == " ".join(name.split())))
-    audit(db, current_user.model, utcnow(), "kiosk.enrol", f"kiosk:{device.id}", before,
-          _snapshot(device) | {"link_expires": device.enrol_expires_at.isoformat()})
-    db.commit()
-    link = current_app.config["TRACKER_BASE_URL"].rstrip("/") + url_for("kiosk.enrol",
-                                                                          token=token)
+        with transaction() as db:
+            device, token = kiosk_service.start_enrolment(db, current_user.model, name, utcnow())
+    except kiosk_service.KioskError as refused:
+        raise AdminError(refused.args[0]) from None
+    link = external_url("kiosk.enrol", token=token)
     # The QR code is inline SVG: no script, no external request, nothing stored.
     svg = segno.make(link, error="m").svg_inline(
         scale=5, title=_("QR-code om de kiosk aan te melden"))
@@ -80,7 +70,7 @@ def enrol():
                 "opnieuw aan vanuit de lijst."), "error")
         return _index(form, 422)
     try:
-        return _enrol(form.name.data, None)
+        return _enrol(form.name.data)
     except AdminError as refused:
         get_session().rollback()
         flash(translate_message(refused), "error")
@@ -93,7 +83,7 @@ def re_enrol(device_id: int):
     device = _device_or_404(device_id)
     if not ButtonForm().validate_on_submit():
         return redirect(url_for("admin_kiosk.index"), code=303)
-    return _enrol(device.name, device)
+    return _enrol(device.name)
 
 
 @bp.post("/<int:device_id>/naam")
@@ -107,10 +97,10 @@ def rename(device_id: int):
         clash = db.scalar(sa.select(KioskDevice).where(KioskDevice.name == name,
                                                        KioskDevice.id != device.id))
         if clash is None:
-            before = _snapshot(device)
+            before = kiosk_service.snapshot(device)
             device.name = name
             audit(db, current_user.model, utcnow(), "kiosk.rename", f"kiosk:{device.id}",
-                  before, _snapshot(device))
+                  before, kiosk_service.snapshot(device))
             db.commit()
             flash(_("De naam is gewijzigd."), "success")
             return redirect(url_for("admin_kiosk.index"), code=303)
@@ -124,10 +114,7 @@ def revoke(device_id: int):
     device = _device_or_404(device_id)
     db = get_session()
     if ButtonForm().validate_on_submit():
-        before = _snapshot(device)
-        kiosk_service.revoke(db, device.name, utcnow())
-        audit(db, current_user.model, utcnow(), "kiosk.revoke", f"kiosk:{device.id}", before,
-              _snapshot(device))
-        db.commit()
+        with transaction(db):
+            kiosk_service.revoke(db, current_user.model, device.name, utcnow())
         flash(_("%(name)s werkt niet meer als kiosk.", name=device.name), "success")
     return redirect(url_for("admin_kiosk.index"), code=303)

@@ -8,11 +8,11 @@ from flask import current_app, g, redirect, request, session, url_for
 
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import new_submission_key
+from tracker.core.ratelimit import too_many_lookups
 from tracker.domain.codes import PICTURE_BY_KEY, PICTURE_CODE_LENGTH, PICTURES
 from tracker.kiosk import views as kiosk
 from tracker.models import Case
 from tracker.reporting import receipts
-from tracker.reporting.follow_up import too_many_lookups
 
 # No `bp` name here: the routes belong to the kiosk blueprint (discovery registers `bp`s).
 _bp = kiosk.bp

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import orm
 
+from tracker.admin.service import audit
 from tracker.domain.categories import categories_for
-from tracker.models import KioskDevice, ReporterType
+from tracker.domain.messages import Message
+from tracker.models import KioskDevice, ReporterType, User
 from tracker.reporting.service import ReportInput
 
 ENROL_LIFETIME = timedelta(hours=24)
@@ -33,12 +35,23 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_enrolment(session: orm.Session, name: str, now: datetime) -> str:
-    """Create (or re-enrol) a device by name; return the one-time enrolment token."""
+def snapshot(device: KioskDevice) -> dict:
+    """What the audit log keeps of a device, before and after a change."""
+    return {"name": device.name, "enrolled": device.enrolled_at is not None,
+            "revoked": device.revoked_at is not None}
+
+
+def start_enrolment(session: orm.Session, actor: User | None, name: str,
+                    now: datetime) -> tuple[KioskDevice, str]:
+    """Create (or re-enrol) a device by name; return it and its one-time enrolment token.
+
+    Audited as the admin page and `flask kiosk enroll` both do it (actor None: the console).
+    """
     name = " ".join(name.split())
     if not name or len(name) > 80:
-        raise KioskError("Give the device a name of 1 to 80 characters.")
+        raise KioskError("Geef het apparaat een naam van 1 tot 80 tekens.")
     device = session.scalar(sa.select(KioskDevice).where(KioskDevice.name == name))
+    before = snapshot(device) if device else None
     if device is None:
         device = KioskDevice(name=name, created_at=now)
         session.add(device)
@@ -46,7 +59,9 @@ def start_enrolment(session: orm.Session, name: str, now: datetime) -> str:
     device.enrol_token_hash = _hash(token)
     device.enrol_expires_at = now + ENROL_LIFETIME
     session.flush()
-    return token
+    audit(session, actor, now, "kiosk.enrol", f"kiosk:{device.id}", before,
+          snapshot(device) | {"link_expires": device.enrol_expires_at.isoformat()})
+    return device, token
 
 
 def pending_enrolment(session: orm.Session, token: str, now: datetime) -> KioskDevice | None:
@@ -70,15 +85,17 @@ def complete_enrolment(session: orm.Session, token: str, now: datetime) -> Kiosk
     return device
 
 
-def revoke(session: orm.Session, name: str, now: datetime) -> KioskDevice:
-    """Stop a device from working as a kiosk; its cookie is refused from now on."""
+def revoke(session: orm.Session, actor: User | None, name: str, now: datetime) -> KioskDevice:
+    """Stop a device from working as a kiosk; its cookie is refused from now on. Audited."""
     device = session.scalar(sa.select(KioskDevice).where(KioskDevice.name == name))
     if device is None:
-        raise KioskError(f"No kiosk device is called {name!r}.")
+        raise KioskError(Message("Er is geen kiosk met de naam %(name)s.", name=name))
+    before = snapshot(device)
     device.revoked_at = now
     device.device_secret = None
     device.enrol_token_hash, device.enrol_expires_at = None, None
     session.flush()
+    audit(session, actor, now, "kiosk.revoke", f"kiosk:{device.id}", before, snapshot(device))
     return device
 
 

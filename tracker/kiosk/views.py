@@ -40,7 +40,6 @@ bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 csrf.exempt(bp)
 
 STATE = "kiosk"
-LOCATION_WORDS = LOCATION  # the insight overview's filter reads the kiosk's places from here
 QUICK_REPLIES = {  # key: (pictogram, child words, what staff read)
     "thanks": ("check", _l("Dank je wel"), "Dank je wel"),
     "stopped": ("danger-no", _l("Het is gestopt"), "Het is gestopt."),
@@ -312,6 +311,3 @@ def done():
     pictures = [PICTURE_BY_KEY[k] for k in result["code"].split("-")]
     return _screen("done.html", pictures=pictures, danger=result["danger"],
                    after=result.get("after", "named"))
-
-
-from tracker.kiosk import code_views as kiosk_code  # noqa: E402,F401 - the code screens share this blueprint

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-import config as settings
+from tracker import config as settings
 from tracker import models  # noqa: F401 - registers the tables
 from tracker.core.db import Base, UTCDateTime, make_engine
 

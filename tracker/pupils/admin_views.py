@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from tracker.admin.forms import ImportForm, PupilImportConfirmForm
 from tracker.admin.service import AdminError
-from tracker.admin.views import admin_required
+from tracker.core.access import admin_required
 from tracker.core.db import get_session, utcnow
 from tracker.core.messages import translate_message
 from tracker.core.web import no_store

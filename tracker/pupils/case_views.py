@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, url_for
 from flask_login import current_user, login_required
 
 from tracker.cases.forms import PupilLinkForm, PupilSearchForm, PupilUnlinkForm
+from tracker.cases.page import render_case
 from tracker.cases.service import ActionRefused, record_view
-from tracker.cases.views import render_case
 from tracker.core.access import case_or_404
 from tracker.core.db import get_session, utcnow
 from tracker.core.formatting import lazy_gettext as _l

@@ -1,4 +1,4 @@
-"""`flask routing explain`: who would get a report, without saving one (DESIGN §4)."""
+"""`flask routing explain`: who would get a report, without saving one (docs/DESIGN.md §4)."""
 
 from __future__ import annotations
 

@@ -16,27 +16,18 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from tracker.core import ratelimit
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import csrf
-from tracker.core.forms import FollowUpForm, ReplyForm, new_submission_key
+from tracker.core.forms import new_submission_key
+from tracker.core.ratelimit import too_many_lookups
 from tracker.core.web import no_store
 from tracker.models import Case
 from tracker.reporting import receipts
+from tracker.reporting.forms import FollowUpForm, ReplyForm
 
 bp = Blueprint("follow_up", __name__, url_prefix="/volgen")
 STATE = "follow_up"
 OPEN_FOR = 30 * 60  # seconds a looked-up case stays open in this browser
-WEB_LOOKUPS = "10/10 minutes"
-
-
-def too_many_lookups(scope: str, ident: str, limit: str = WEB_LOOKUPS) -> bool:
-    """Count one code lookup for this visitor; True when over the limit (then refuse it).
-
-    Counted by Flask-Limiter's storage (Redis in production), so the limit holds across
-    workers and hosts; the wait is kept for the page (`lockout_text()`).
-    """
-    return ratelimit.hit(limit, "code-lookup", scope, ident) > 0
 
 
 def _case() -> Case | None:

@@ -1,6 +1,6 @@
 """Receipt codes and the reporter's side of a case: look up, status, messages, replies.
 
-Codes are stored only as keyed hashes (DESIGN §8). A code is derived from the report's
+Codes are stored only as keyed hashes (docs/DESIGN.md §8). A code is derived from the report's
 one-time form key with a key made from SECRET_KEY, so a double click on send shows the same
 code again instead of a second one; nobody can derive it without SECRET_KEY.
 """

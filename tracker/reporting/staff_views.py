@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tracker.core.extensions import csrf
-from tracker.core.forms import StaffReportForm, new_submission_key
+from tracker.core.forms import new_submission_key
 from tracker.core.web import no_store
 from tracker.models import ReporterType
+from tracker.reporting.forms import StaffReportForm
 from tracker.reporting.views import fill_choices, report_input, save_report
 
 bp = Blueprint("staff_report", __name__, url_prefix="/cases")

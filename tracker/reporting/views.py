@@ -20,14 +20,16 @@ from flask_login import current_user
 from tracker.core import ratelimit, school
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import LANGUAGES, csrf
-from tracker.core.forms import ParentReportForm, new_submission_key
+from tracker.core.forms import new_submission_key
 from tracker.core.labels import category_choices
+from tracker.core.urls import external_url
 from tracker.core.web import no_store
 from tracker.domain.redirects import safe_redirect_path
 from tracker.domain.subject import report_subject
 from tracker.escalation.notify import enqueue_mail
 from tracker.models import ReporterType, Role
 from tracker.reporting import receipts
+from tracker.reporting.forms import ParentReportForm
 from tracker.reporting.service import ReportInput, find_submission, submit_report
 
 bp = Blueprint("report", __name__)
@@ -105,7 +107,7 @@ def save_report(data: ReportInput, actor=None) -> tuple[str, object]:
 
 
 def follow_up_url() -> str:
-    return current_app.config["TRACKER_BASE_URL"].rstrip("/") + "/volgen/"
+    return external_url("follow_up.enter")
 
 
 @bp.get("/")

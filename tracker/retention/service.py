@@ -19,6 +19,7 @@ from sqlalchemy import orm
 from tracker.admin.service import AdminError, audit, get_setting, set_setting
 from tracker.domain import retention as rules
 from tracker.domain.calendar import local_date
+from tracker.domain.messages import Message
 from tracker.domain.retention import CaseClock, Hold, RetentionRefused
 from tracker.models import (
     AccessLog,
@@ -141,10 +142,10 @@ def set_hold(session: orm.Session, actor: User, now: datetime, case_id: int, rea
         raise AdminError("Alleen de FG of de directie kan een bewaarplicht instellen.")
     case = session.get(Case, case_id)
     if case is None:
-        raise AdminError(f"Melding #{case_id} bestaat niet.")
+        raise AdminError(Message("Melding #%(n)d bestaat niet.", n=case_id))
     if case.erased_at is not None:
-        raise AdminError(f"Melding #{case_id} is al verwijderd; er valt niets meer te "
-                         "bewaren.")
+        raise AdminError(Message("Melding #%(n)d is al verwijderd; er valt niets meer te "
+                                 "bewaren.", n=case_id))
     reason = reason.strip()
     if not reason:
         raise AdminError("Geef een reden voor de bewaarplicht.")
@@ -268,10 +269,11 @@ def record_proposal(session: orm.Session, now: datetime) -> DeletionBatch | None
 
 def _tell_the_fg(session: orm.Session, batch: DeletionBatch, now: datetime) -> None:
     """Mail each FG that a list waits for approval: a count and a link, nothing else."""
-    from tracker.escalation.notify import base_url, enqueue_mail
+    from tracker.core.urls import external_url
+    from tracker.escalation.notify import enqueue_mail
     from tracker.models import role_members
 
-    link = f"{base_url()}/admin/bewaartermijnen/verwijderen"
+    link = external_url("retention.due")
     for user in role_members(session, "fg"):
         enqueue_mail(session, key=f"retention-due:{batch.id}:{user.id}", to=user.email,
                      recipient_kind="staff", template="retention_due", now=now,

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.admin.service import AdminError
-from tracker.admin.views import require_roles
+from tracker.core.access import require_roles
 from tracker.core.db import get_session, utcnow
 from tracker.core.forms import ButtonForm
 from tracker.core.input_guard import id_arg

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from tracker.admin.service import AdminError
 from tracker.core.db import get_session, utcnow
+from tracker.core.urls import external_url
 from tracker.setup.service import new_setup_token
 
 
@@ -22,9 +22,8 @@ def setup_token_command() -> None:
         click.echo(str(refused))
         return
     session.commit()
-    base = current_app.config["TRACKER_BASE_URL"].rstrip("/")
     click.echo("Meldpunt is nog niet ingericht. Open de installatiepagina en vul deze code in:")
-    click.echo(f"  {base}/setup")
+    click.echo(f"  {external_url('setup.form')}")
     click.echo(f"  installatiecode: {token}")
     click.echo("De code werkt één keer en verloopt na 24 uur.")
 

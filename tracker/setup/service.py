@@ -13,6 +13,7 @@ from tracker.accounts.auth import hash_password
 from tracker.accounts.tokens import MIN_PASSWORD, token_hash
 from tracker.admin.role_grants import grant_first
 from tracker.admin.service import AdminError, audit, find_user, set_setting, snapshot
+from tracker.domain.messages import Message
 from tracker.models import Role, Setting, User, UserRole
 
 SETUP_KEY = "setup_token"
@@ -58,7 +59,8 @@ def create_first_admin(session: orm.Session, now: datetime, *, token: str, schoo
         raise AdminError("Deze installatiecode klopt niet of is verlopen. Kijk in de console "
                          "of maak een nieuwe met: .venv/bin/flask --app tracker setup-token")
     if len(password) < MIN_PASSWORD:
-        raise AdminError(f"Kies een wachtwoord van minstens {MIN_PASSWORD} tekens.")
+        raise AdminError(Message("Kies een wachtwoord van minstens %(n)d tekens.",
+                                 n=MIN_PASSWORD))
     if find_user(session, email) is not None:  # pragma: no cover - no users exist here
         raise AdminError("Dit e-mailadres is al in gebruik.")
     roles = [Role.ADMIN] + ([Role.DIRECTIE] if directie else [])

@@ -1,4 +1,4 @@
-"""First run: while no account exists, every page leads to /setup (DESIGN §1, issue 7)."""
+"""First run: while no account exists, every page leads to /setup (docs/DESIGN.md §1, issue 7)."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def submit():
                 name=form.name.data, email=form.email.data, password=form.password.data,
                 directie=form.directie.data)
             for holder in set_first_holders(db, user, utcnow(), form.first_holders()):
-                send_link(db, holder, "invite", utcnow(), current_app.config["TRACKER_BASE_URL"])
+                send_link(db, holder, "invite", utcnow())
             db.commit()
         except AdminError as refused:
             db.rollback()
@@ -104,8 +104,8 @@ def submit():
 
 def _sign_in(user):
     # An admin needs a second factor: continue to its enrolment exactly as a login would.
+    from tracker.accounts import login as auth
     from tracker.accounts import twofactor
-    from tracker.accounts import views as auth
 
     if twofactor.needs_second_factor(user):
         # The console's setup code stands in for a mailed link: whoever started Meldpunt.

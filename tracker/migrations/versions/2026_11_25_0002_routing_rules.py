@@ -1,4 +1,4 @@
-"""routing rules: seed the default rules of DESIGN §4
+"""routing rules: seed the default rules of docs/DESIGN.md §4
 
 Revision ID: 0002
 Revises: 0001

@@ -8,8 +8,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent
-INSTANCE_DIR = BASE_DIR / "instance"
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def instance_dir() -> Path:
+    """Where the SQLite database and uploads live: TRACKER_INSTANCE_DIR, else the checkout's
+    instance/ folder, else (an installed wheel) instance/ in the current directory."""
+    if os.environ.get("TRACKER_INSTANCE_DIR"):
+        return Path(os.environ["TRACKER_INSTANCE_DIR"]).resolve()
+    if (BASE_DIR / "pyproject.toml").is_file():
+        return BASE_DIR / "instance"
+    return Path.cwd() / "instance"
+
+
+INSTANCE_DIR = instance_dir()
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production
 DEV_CONFIDENTIAL_KEY = "ZGV2LW9ubHktaW5zZWN1cmUtY29uZmlkZW50aWFsLWs="  # noqa: S105
