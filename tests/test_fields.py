@@ -8,7 +8,7 @@ from wtforms import Form, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
 from tracker.cases.forms import FORMS
-from tracker.core.forms import ParentReportForm, ReplyForm, StaffReportForm
+from tracker.reporting.forms import ParentReportForm, ReplyForm, StaffReportForm
 
 MACRO = '{% from "_macros.html" import control, label %}{{ control(f, a) }}|{{ label(f) }}'
 POSTED = MultiDict({"category": "nope", "description": 'een "quote" & <tag>', "group": "5",
