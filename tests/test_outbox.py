@@ -239,3 +239,21 @@ def test_mail_interrupted_mid_send_is_not_sent_again_by_itself(mail_app, session
         session.commit()
         tick(mail_app, session, now + timedelta(minutes=12))
         assert [m["Message-ID"] for m in smtp_server.messages] == [outbox.message_id(mail.key)]
+
+
+def test_every_mail_template_follows_one_convention():
+    """Each language's words sit in the template under `language == "en"`, and the .txt sets
+    the subject in both: no second way (gettext, a .subject.txt) to keep in step."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "tracker" / "escalation" / "templates"
+    mails = sorted((folder / "email").glob("[!_]*.txt"))
+    assert len(mails) > 10
+    for text in mails:
+        source = text.read_text(encoding="utf-8")
+        assert "set subject" in source and 'language == "en"' in source, text.name
+        html = text.with_suffix(".html")
+        assert not html.exists() or 'language == "en"' in html.read_text(encoding="utf-8") \
+            or "words." in html.read_text(encoding="utf-8"), html.name
+    assert not list((folder / "email").glob("*.subject.txt"))
+    assert not [p.name for p in (folder / "email").iterdir() if '_("' in p.read_text()]

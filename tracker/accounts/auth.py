@@ -11,6 +11,7 @@ from sqlalchemy import orm
 
 from tracker.core.db import get_session
 from tracker.core.extensions import login_manager
+from tracker.domain.addresses import lookup_key
 from tracker.models import User, UserRole
 
 _hasher = PasswordHasher()
@@ -104,3 +105,8 @@ def _login_first():
 def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     login_manager.unauthorized_handler(_login_first)
+
+
+def find_user(session: orm.Session, email: str) -> User | None:
+    """The one look-up of a person by e-mail address (any spelling of it: case, IDNA)."""
+    return session.scalar(sa.select(User).where(sa.func.lower(User.email) == lookup_key(email)))

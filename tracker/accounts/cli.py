@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from tracker.accounts import twofactor
+from tracker.accounts.auth import find_user
 from tracker.accounts.tokens import send_link
-from tracker.admin.service import find_user
 from tracker.core.db import transaction, utcnow
 
 twofactor_cli = AppGroup("twofactor", help="Two-factor login of staff accounts.")

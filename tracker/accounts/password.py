@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from tracker.accounts import login as auth
 from tracker.accounts import twofactor
+from tracker.accounts.auth import find_user
 from tracker.accounts.tokens import TokenError, find_valid, send_link, use
 from tracker.admin.forms import ForgotForm, NewPasswordForm
-from tracker.admin.service import find_user
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import limiter
 from tracker.core.messages import translate_message

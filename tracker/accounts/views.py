@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from tracker.accounts import twofactor
-from tracker.accounts.auth import verify_password
+from tracker.accounts.auth import find_user, verify_password
 from tracker.accounts.forms import LoginForm, TwoFactorForm
 from tracker.accounts.login import (
     MAILBOX_PROOF,
@@ -29,7 +29,6 @@ from tracker.accounts.login import (
     safe_next,
     start_second_factor,
 )
-from tracker.admin.service import find_user
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import limiter
 from tracker.core.forms import ButtonForm

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from tracker.core.calendar import CalendarImportError, import_calendar, seed_school_year
-from tracker.core.db import get_session
+from tracker.core.db import transaction
 
 calendar_cli = AppGroup("calendar", help="School calendar: holidays and study days.")
 
@@ -15,18 +15,17 @@ calendar_cli = AppGroup("calendar", help="School calendar: holidays and study da
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 def calendar_import(file) -> None:
     """Import closed days: one `YYYY-MM-DD[..YYYY-MM-DD],holiday|study_day,name` a line."""
-    session = get_session()
-    try:
-        changed = import_calendar(session, file.read())
-    except CalendarImportError as exc:
-        session.rollback()
-        for error in exc.errors:
-            click.echo(error, err=True)
-        raise click.ClickException(
-            "Niets opgeslagen: verbeter het bestand en probeer opnieuw.") from None
-    except UnicodeDecodeError:
-        raise click.ClickException("Het bestand is geen UTF-8-tekst; niets opgeslagen.") from None
-    session.commit()
+    with transaction() as session:
+        try:
+            changed = import_calendar(session, file.read())
+        except CalendarImportError as exc:
+            for error in exc.errors:
+                click.echo(error, err=True)
+            raise click.ClickException(
+                "Niets opgeslagen: verbeter het bestand en probeer opnieuw.") from None
+        except UnicodeDecodeError:
+            raise click.ClickException(
+                "Het bestand is geen UTF-8-tekst; niets opgeslagen.") from None
     click.echo(f"Schoolkalender bijgewerkt: {changed} dag(en) toegevoegd of gewijzigd.")
 
 
@@ -36,12 +35,11 @@ def calendar_import(file) -> None:
               show_default=True)
 def calendar_seed(school_year: str, region: str) -> None:
     """Store a school year's holidays (OCW table) and national holidays."""
-    session = get_session()
-    try:
-        changed = seed_school_year(session, school_year, region)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    session.commit()
+    with transaction() as session:
+        try:
+            changed = seed_school_year(session, school_year, region)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
     click.echo(f"Schoolkalender {school_year} ({region}): {changed} dag(en) bijgewerkt.")
 
 

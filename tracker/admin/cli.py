@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from tracker.admin import role_grants
 from tracker.admin.service import AdminError
-from tracker.core.db import get_session, utcnow
+from tracker.core.db import get_session, transaction, utcnow
 from tracker.models import RoleGrant
 
 role_grant_cli = AppGroup("role-grant", help="Proposals for vertrouwenspersoon, bestuur, FG.")
@@ -28,15 +28,14 @@ def list_command() -> None:
 @click.argument("grant_id", type=int)
 def confirm_command(grant_id: int) -> None:
     """Confirm a proposal when no holder of the role and no bestuur member may (audited)."""
-    session = get_session()
-    grant = session.get(RoleGrant, grant_id)
-    if grant is None:
-        raise click.ClickException(f"No proposal {grant_id}.")
-    try:
-        role_grants.confirm_from_console(session, utcnow(), grant)
-    except AdminError as refused:
-        raise click.ClickException(str(refused)) from None
-    session.commit()
+    with transaction() as session:
+        grant = session.get(RoleGrant, grant_id)
+        if grant is None:
+            raise click.ClickException(f"No proposal {grant_id}.")
+        try:
+            role_grants.confirm_from_console(session, utcnow(), grant)
+        except AdminError as refused:
+            raise click.ClickException(str(refused)) from None
     click.echo(f"Confirmed: user {grant.user_id} now holds {grant.role}; their sessions ended.")
 
 

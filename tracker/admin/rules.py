@@ -13,12 +13,12 @@ from tracker.admin.service import AdminError, audit
 from tracker.domain.calendar import DeadlineSpec
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.messages import Message
-from tracker.domain.roles import role_label
+from tracker.domain.roles import CASE_ROLES, role_label
 from tracker.domain.routing import Decision, ReportFacts, route
 from tracker.models import RoutingRule, User
 from tracker.reporting.routing import load_rules, load_setup, rule_from_row, split
 
-RULE_ROLES = ("leerkracht", "ib", "anti_pest", "directie", "vertrouwenspersoon", "bestuur", "fg")
+RULE_ROLES = CASE_ROLES
 REPORTER_TYPES = ("child", "parent", "staff")
 
 

@@ -13,10 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tracker.accounts.auth import end_sessions
+from tracker.accounts.auth import end_sessions, find_user
 from tracker.cases.hand_over import HandOver, hand_over, hand_over_lost, open_cases_of
 from tracker.core import school
-from tracker.domain.addresses import lookup_key
 from tracker.domain.grants import needs_confirmation
 from tracker.domain.messages import Message
 from tracker.models import (
@@ -99,12 +98,6 @@ def normalize_workdays(days: Iterable[str | int]) -> str:
     if not digits or not digits <= set(WORKDAY_DIGITS):
         raise AdminError("Kies minstens één werkdag.")
     return "".join(sorted(digits))
-
-
-def find_user(session: orm.Session, email: str) -> User | None:
-    """Return the user with this e-mail address (any spelling of it: case, IDNA)."""
-    email = lookup_key(email)
-    return session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
 
 
 def held_guarded_roles(session: orm.Session) -> set[str]:

@@ -15,6 +15,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.accounts.auth import find_user
 from tracker.admin.service import (
     AdminError,
     check_guarded_roles,
@@ -208,7 +209,7 @@ def _parse_line(session: orm.Session, number: int, row: list[str], columns: dict
         line.roles = ("leerkracht", *line.roles)  # a group's teacher is a leerkracht
     if not line.roles and not line.errors:
         line.errors.append("Geen rol ingevuld.")
-    user = session.scalar(sa.select(User).where(sa.func.lower(User.email) == line.email))
+    user = find_user(session, line.email)
     if user is not None and not line.errors:
         _compare(session, user, line)
     return line
@@ -250,7 +251,7 @@ def apply(session: orm.Session, actor: User | None, now: datetime, data: bytes) 
                                 roles=line.roles, workdays=line.workdays)
             created.append(user)
         else:
-            user = session.scalar(sa.select(User).where(sa.func.lower(User.email) == line.email))
+            user = find_user(session, line.email)
             if line.action == "update":
                 update_staff(session, actor, now, user, name=line.name, roles=line.roles,
                              workdays=line.workdays, check=False)

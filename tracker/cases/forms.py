@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,7 +24,6 @@ from wtforms.widgets import HiddenInput
 
 from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.forms import Form, WholeNumberField, id_number
-from tracker.domain.permissions import role_may_hold
 from tracker.domain.states import MELDCODE_STEPS
 
 TEXT_MAX = 5000
@@ -49,7 +47,7 @@ ROLES = {
 }
 
 
-def _choices(labels: dict, empty=None) -> list[SelectChoice]:
+def choices(labels: dict, empty=None) -> list[SelectChoice]:
     head = [SelectChoice("", empty)] if empty else []
     return head + [SelectChoice(k, v) for k, v in labels.items()]
 
@@ -87,7 +85,7 @@ class MessageForm(CaseForm):
 class AssignForm(CaseForm):
     # Not validated against the list: the service refuses with a clear reason (e.g. the subject).
     user = SelectField(_l("Aan een persoon"), coerce=id_number, validate_choice=False)
-    role = SelectField(_l("Of aan een rol"), choices=_choices(ROLES, _l("— kies een rol —")),
+    role = SelectField(_l("Of aan een rol"), choices=choices(ROLES, _l("— kies een rol —")),
                        validate_choice=False)
     reason = _text(_l("Reden"), _l("Geef een reden op."), 500, 2)
     keep_informed = BooleanField(_l("Wie de melding nu heeft, blijft meelezen"), default=True)
@@ -125,7 +123,7 @@ class CompleteActionForm(CaseForm):
 
 
 class ReferForm(CaseForm):
-    to = SelectField(_l("Doorverwezen naar"), choices=_choices(REFERRAL_BODIES),
+    to = SelectField(_l("Doorverwezen naar"), choices=choices(REFERRAL_BODIES),
                      validate_choice=True)
     on = DateField(_l("Datum"), validators=[InputRequired(_l("Kies een datum."))])
     note = TextAreaField(_l("Toelichting (niet verplicht)"), validators=[
@@ -193,7 +191,7 @@ class PupilSearchForm(Form):
 class PupilLinkForm(Form):
     # Not validated against the list: the service refuses a pupil one may not see, clearly.
     pupil = SelectField(_l("Kind"), coerce=id_number, validate_choice=False)
-    role = RadioField(_l("Wat is dit kind in de melding?"), choices=_choices(PUPIL_ROLES),
+    role = RadioField(_l("Wat is dit kind in de melding?"), choices=choices(PUPIL_ROLES),
                       validators=[InputRequired(_l("Kies wat het kind in deze melding is."))])
     # The search that found the pupils: a refused link shows the same list again.
     query = HiddenField(validators=[Optional(), Length(max=100)])
@@ -208,86 +206,3 @@ class PupilLinkForm(Form):
 
 class PupilUnlinkForm(Form):
     pupil = WholeNumberField(widget=HiddenInput(), validators=[InputRequired()])
-
-
-# action name (URL) -> form class; the prefix keeps field ids unique on the page.
-FORMS: dict[str, type[CaseForm]] = {
-    "start": StartForm, "note": NoteForm, "message": MessageForm, "assign": AssignForm,
-    "action": ActionForm, "complete_action": CompleteActionForm, "refer": ReferForm,
-    "link": LinkForm, "resolve": ResolveForm, "schedule_check": ScheduleCheckForm,
-    "record_check": RecordCheckForm, "close": CloseForm, "reopen": ReopenForm,
-    "meldcode": MeldcodeForm,
-}
-
-
-def _fill(form: FlaskForm, people: list[SelectChoice]) -> FlaskForm:
-    if isinstance(form, AssignForm):
-        form.user.choices = [SelectChoice(0, _l("— kies een persoon —")), *people]
-    if isinstance(form, ActionForm):
-        form.owner.choices = people
-    return form
-
-
-def _people(staff) -> list[SelectChoice]:
-    return [SelectChoice(u.id, u.name) for u in staff]
-
-
-def bound_form(action: str, prefix: str, page) -> CaseForm:
-    """Return the posted form of an action, with its choices filled in."""
-    return _fill(FORMS[action](prefix=prefix), _people(page.staff))
-
-
-class CaseForms(dict):
-    """The case page's fresh forms, each made when the page first asks for it: a page shows
-    only what the case's state allows, and a dozen unused forms cost more than the rest."""
-
-    DEFAULTS = {"assign": {"keep_informed": True}}
-
-    def __init__(self, case, page, now, actor_id: int | None = None) -> None:
-        super().__init__()
-        self.case, self.page, self.now, self.actor_id = case, page, now, actor_id
-        self._choices: list[SelectChoice] | None = None
-
-    def __missing__(self, name: str) -> FlaskForm:
-        version = self.case.version
-        if name == "acknowledge":
-            form = AcknowledgeForm(formdata=None, version=version)
-        elif name.startswith("meldcode"):
-            number = int(name.removeprefix("meldcode"))
-            found = self.page.meldcode.get(number)
-            form = MeldcodeForm(formdata=None, prefix=name, version=version, step=number,
-                                finding=found.finding if found else None)
-        else:
-            defaults = dict(self.DEFAULTS.get(name, {}))
-            if name == "refer":
-                from tracker.domain.calendar import local_date
-
-                defaults["on"] = local_date(self.now)
-            if self._choices is None:
-                self._choices = _people(self.page.staff)
-            if name == "action":
-                # Whoever may act on a case may receive it: they are always in the list.
-                defaults["owner"] = self.actor_id
-            form = _fill(FORMS[name](formdata=None, prefix=name, version=version, **defaults),
-                         self._choices)
-            if name == "assign":  # a sealed case offers only roles that may hold it
-                form.role.choices = _choices(
-                    {k: v for k, v in ROLES.items() if role_may_hold(k, self.case.confidential)},
-                    _l("— kies een rol —"))
-        self[name] = form
-        return form
-
-    def __getattr__(self, name: str) -> FlaskForm:
-        # Templates write forms.complete_action as well as forms["complete_action"].
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self[name]
-        except (KeyError, ValueError) as missing:
-            raise AttributeError(name) from missing
-
-
-def forms_for(case, page, now, actor_id: int | None = None) -> CaseForms:
-    """Return the case page's fresh forms (made on first use); an action's owner defaults to
-    the person adding it (actor_id)."""
-    return CaseForms(case, page, now, actor_id)

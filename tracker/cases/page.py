@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.cases import forms as case_forms
 from tracker.cases import queries
 from tracker.cases import service as case_service
+from tracker.cases.actions import forms_for
 from tracker.core.db import get_session, utcnow
 from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.web import no_store
@@ -24,7 +25,7 @@ def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, s
                 pupil_query: str = ""):
     """Render the case page with fresh forms (one of them possibly as submitted)."""
     page = queries.case_page(get_session(), case, current_user.model)
-    forms = case_forms.forms_for(case, page, utcnow(), current_user.model.id)
+    forms = forms_for(case, page, utcnow(), current_user.model.id)
     pupils = _children(forms, case, page, pupil_query)
     if override:
         if override[0] == "pupil_link":

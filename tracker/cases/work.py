@@ -22,6 +22,7 @@ from tracker.core.access import sealed_clause, visible_clause
 from tracker.core.timeline import add_event
 from tracker.domain.events import EventKind
 from tracker.domain.messages import Message
+from tracker.domain.roles import CASE_ROLES
 from tracker.domain.states import MELDCODE_STEPS
 from tracker.domain.states import CaseAction as Act
 from tracker.escalation import notify
@@ -35,9 +36,6 @@ from tracker.models import (
     User,
     role_members,
 )
-
-ROLE_ASSIGNABLE = ("leerkracht", "ib", "anti_pest", "directie", "vertrouwenspersoon",
-                   "bestuur", "fg")
 
 
 def _role_people(session: orm.Session, case: Case, role: str) -> list[User]:
@@ -55,7 +53,7 @@ def assign(session: orm.Session, case: Case, actor: User, now: datetime, version
     if user_id:
         targets = [user_by_id(session, user_id)]
         ensure_can_receive(case, targets[0])
-    elif role in ROLE_ASSIGNABLE:
+    elif role in CASE_ROLES:
         from tracker.domain.permissions import role_may_hold
 
         if not role_may_hold(role, case.confidential):

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import getpass
+from datetime import datetime
+from typing import NoReturn
 
 import click
-import sqlalchemy as sa
 from alembic import command
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from tracker.accounts import twofactor
-from tracker.accounts.auth import hash_password
+from tracker.accounts.auth import find_user, hash_password
 from tracker.accounts.tokens import send_link
 from tracker.admin import role_grants
 from tracker.admin.service import audit, snapshot
 from tracker.core import migrate
-from tracker.core.db import get_session, utcnow
+from tracker.core.db import transaction, utcnow
 from tracker.domain import addresses
+from tracker.domain.calendar import TZ
 from tracker.models import Role, User, UserRole
 
 
@@ -31,6 +33,24 @@ def register(app: Flask) -> None:
     for module in feature_modules():
         for command_ in getattr(module, "COMMANDS", ()):
             app.cli.add_command(command_)
+
+
+def fail(message: str) -> NoReturn:
+    """Print a one-line error and stop with exit status 2 (for scripts)."""
+    click.echo(f"Fout: {message}", err=True)
+    raise click.exceptions.Exit(2)
+
+
+def moment(text: str | None, option: str = "--now") -> datetime:
+    """The moment a command runs as: ISO-8601 text (naive = school time, Europe/Amsterdam),
+    or now when none is given."""
+    if not text:
+        return utcnow()
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} '{text}' is geen ISO-8601-tijdstip (bijv. 2026-09-14T10:00).")
+    return at if at.tzinfo is not None else at.replace(tzinfo=TZ)
 
 
 def _url() -> str:
@@ -105,29 +125,28 @@ def user_create(email: str, name: str, roles: tuple[str, ...], workdays: str,
         raise click.BadParameter(ADDRESS_PROBLEMS[refused.reason], param_hint="EMAIL") from None
     if not workdays or any(c not in "1234567" for c in workdays):
         raise click.BadParameter("use ISO weekday digits 1-7, e.g. 12345", param_hint="--workdays")
-    session = get_session()
-    if session.scalar(sa.select(User).where(User.email == email)):
-        raise click.ClickException(f"A user with e-mail {email} already exists.")
-    if password is None:
-        password = getpass.getpass("Password: ")
-    if len(password) < 10:
-        raise click.ClickException("Use a password of at least 10 characters.")
-    user = User(email=email, name=name, password_hash=hash_password(password),
-                workdays="".join(sorted(set(workdays))),
-                roles=[UserRole(role=Role(r)) for r in dict.fromkeys(roles)])
-    session.add(user)
-    session.flush()
-    now = utcnow()
-    audit(session, None, now, "staff.create", f"user:{user.id}", None, snapshot(user))
-    # Server access stands in for the second person; the holders are still told (issue 11.3).
-    role_grants.granted_from_console(session, user, now)
-    click.echo(f"Created {email} ({', '.join(roles)}).")
-    if twofactor.required_for(user):
-        # Two-factor login is set up only through a link from the mailbox (issue 11.5).
-        send_link(session, user, "invite", utcnow())
-        click.echo("Their role needs two-factor login: they set it up through the link that "
-                   "was mailed to them (valid 7 days).")
-    session.commit()
+    with transaction() as session:
+        if find_user(session, email) is not None:
+            raise click.ClickException(f"A user with e-mail {email} already exists.")
+        if password is None:
+            password = getpass.getpass("Password: ")
+        if len(password) < 10:
+            raise click.ClickException("Use a password of at least 10 characters.")
+        user = User(email=email, name=name, password_hash=hash_password(password),
+                    workdays="".join(sorted(set(workdays))),
+                    roles=[UserRole(role=Role(r)) for r in dict.fromkeys(roles)])
+        session.add(user)
+        session.flush()
+        now = utcnow()
+        audit(session, None, now, "staff.create", f"user:{user.id}", None, snapshot(user))
+        # Server access stands in for the second person; the holders are still told (issue 11.3).
+        role_grants.granted_from_console(session, user, now)
+        click.echo(f"Created {email} ({', '.join(roles)}).")
+        if twofactor.required_for(user):
+            # Two-factor login is set up only through a link from the mailbox (issue 11.5).
+            send_link(session, user, "invite", utcnow())
+            click.echo("Their role needs two-factor login: they set it up through the link that "
+                       "was mailed to them (valid 7 days).")
 
 
 @click.command("demo")
@@ -136,9 +155,8 @@ def demo_command() -> None:
     """Load the demo school De Regenboog (idempotent) and print its logins."""
     from tracker.setup.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
-    session = get_session()
-    people = load_demo(session)
-    session.commit()
+    with transaction() as session:
+        people = load_demo(session)
     click.echo("Demo school 'Basisschool De Regenboog' is ready. Logins (password "
                f"'{DEMO_PASSWORD}'):")
     for person in people:

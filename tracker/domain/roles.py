@@ -18,6 +18,9 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+# The roles a report can be routed to and a case assigned to: every role but the admin's.
+CASE_ROLES: tuple[str, ...] = tuple(role.value for role in Role if role is not Role.ADMIN)
+
 ROLE_LABELS_NL: dict[str, str] = {
     Role.LEERKRACHT: "de leerkracht",
     Role.IB: "de IB'er",

@@ -9,24 +9,11 @@ from datetime import datetime
 import click
 from flask.cli import with_appcontext
 
+from tracker.core.cli import moment
 from tracker.core.db import get_session, utcnow
 from tracker.escalation.tick import run_tick
 
 log = logging.getLogger(__name__)
-
-
-def parse_now(value: str | None) -> datetime:
-    """Return an aware moment from ISO-8601 text (naive = Europe/Amsterdam), or now."""
-    if not value:
-        return utcnow()
-    from tracker.domain.calendar import TZ
-
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("gebruik ISO-8601, bijv. 2027-01-04T17:05+01:00",
-                                 param_hint="--now") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=TZ)
 
 
 def tick_once(now: datetime) -> str:
@@ -47,7 +34,7 @@ def tick_once(now: datetime) -> str:
 @with_appcontext
 def tick_command(now_text: str | None) -> None:
     """Escalate, remind, send the digest and the outbox: everything due now, once."""
-    now = parse_now(now_text)
+    now = moment(now_text)
     click.echo(f"tick {now.isoformat()}: {tick_once(now)}")
 
 

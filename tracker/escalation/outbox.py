@@ -87,15 +87,9 @@ def render(mail: OutboxMail) -> tuple[str, str, str | None]:
             app.update_template_context(context)
             text_t = app.jinja_env.select_template([n + ".txt" for n in names])
             module = text_t.make_module(context)
-            subject = str(getattr(module, "subject", "") or "")
-            if not subject:
-                # The other convention: the subject in its own `<template>.subject.txt`.
-                try:
-                    subject = app.jinja_env.select_template(
-                        [n + ".subject.txt" for n in names]).render(context)
-                except jinja2.TemplatesNotFound:
-                    subject = ""
-            subject = " ".join(subject.split())
+            # One convention (docs/ARCHITECTURE.md): each language's words in the template
+            # itself, under `{% if language == "en" %}`, and the .txt sets `subject`.
+            subject = " ".join(str(getattr(module, "subject", "") or "").split())
             if not subject:
                 raise PermanentError(f"template {text_t.name} sets no subject")
             try:

@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from tracker.core.db import get_session, utcnow
+from tracker.core.db import get_session, transaction, utcnow
 from tracker.escalation import outbox
 from tracker.models import OutboxMail
 
@@ -55,16 +55,16 @@ def outbox_retry(mail_id: int | None, all_dead: bool) -> None:
     """Queue a dead mail (or all of them) again; the next tick sends it."""
     if (mail_id is None) == (not all_dead):
         raise click.UsageError("give a mail ID or --all-dead (not both)")
-    session = get_session()
-    if mail_id is not None:
-        mail = session.get(OutboxMail, mail_id)
-        if mail is None:
-            raise click.ClickException(f"Mail {mail_id} bestaat niet.")
-        if mail.status != outbox.DEAD:
-            raise click.ClickException(
-                f"Mail {mail_id} is '{mail.status}', niet 'dead': er valt niets opnieuw te sturen.")
-    count = outbox.retry(session, utcnow(), None if all_dead else [mail_id])
-    session.commit()
+    with transaction() as session:
+        if mail_id is not None:
+            mail = session.get(OutboxMail, mail_id)
+            if mail is None:
+                raise click.ClickException(f"Mail {mail_id} bestaat niet.")
+            if mail.status != outbox.DEAD:
+                raise click.ClickException(
+                    f"Mail {mail_id} is '{mail.status}', niet 'dead': er valt niets opnieuw te "
+                    "sturen.")
+        count = outbox.retry(session, utcnow(), None if all_dead else [mail_id])
     click.echo(f"{count} mail(s) opnieuw in de wachtrij.")
 
 

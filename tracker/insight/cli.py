@@ -7,9 +7,9 @@ import json
 import click
 from flask.cli import with_appcontext
 
+from tracker.core.cli import fail, moment
 from tracker.core.db import get_session
 from tracker.domain.insight import PeriodError, parse_period
-from tracker.retention.cli import _fail, _parse_now
 
 
 @click.command("stats")
@@ -28,8 +28,8 @@ def stats_command(start: str, end: str, now_text: str | None, as_json: bool) -> 
     try:
         period = parse_period(start, end)
     except PeriodError as bad:
-        _fail(str(bad))
-    now = _parse_now(now_text)
+        fail(str(bad))
+    now = moment(now_text)
     session = get_session()
     try:
         figures = stats(session, period, now)

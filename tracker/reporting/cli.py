@@ -9,36 +9,21 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from tracker.core.db import get_session, utcnow
-from tracker.domain.calendar import TZ, local
+from tracker.accounts.auth import find_user
+from tracker.core.cli import fail, moment
+from tracker.core.db import get_session
+from tracker.domain.calendar import local
 from tracker.domain.categories import CATEGORY_BY_KEY
 from tracker.domain.roles import role_label
 from tracker.domain.routing import Decision, ReportFacts, route
-from tracker.models import Group, User
+from tracker.models import Group
 from tracker.reporting.routing import load_rules, load_setup
 
 routing_cli = AppGroup("routing", help="Routing rules: try them out.")
 
 
-def _fail(message: str) -> None:
-    """Print a one-line error and stop with exit status 2."""
-    click.echo(f"Fout: {message}", err=True)
-    raise click.exceptions.Exit(2)
-
-
 def _iso(t: datetime | None) -> str | None:
     return local(t).isoformat() if t is not None else None
-
-
-def _parse_at(text: str | None) -> datetime:
-    if not text:
-        return utcnow()
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        _fail(f"--at '{text}' is geen ISO-8601-tijdstip (bijv. 2026-09-14T10:00).")
-    # A moment without an offset is school time (Europe/Amsterdam).
-    return at if at.tzinfo is not None else at.replace(tzinfo=TZ)
 
 
 def as_dict(decision: Decision) -> dict:
@@ -98,18 +83,18 @@ def explain(reporter: str, category: str, group: int | None, about: str | None,
             at_text: str | None, as_json: bool) -> None:
     """Show who would get a report, by when and why, without saving anything."""
     if category not in CATEGORY_BY_KEY:
-        _fail(f"onbekende categorie '{category}'; kies uit: {', '.join(CATEGORY_BY_KEY)}.")
+        fail(f"onbekende categorie '{category}'; kies uit: {', '.join(CATEGORY_BY_KEY)}.")
     session = get_session()
     if group is not None and session.scalar(
             sa.select(Group.id).where(Group.number == group)) is None:
-        _fail(f"groep {group} bestaat niet.")
+        fail(f"groep {group} bestaat niet.")
     about_id = None
     if about is not None:
-        about_id = session.scalar(sa.select(User.id).where(
-            sa.func.lower(User.email) == about.strip().lower()))
+        about_user = find_user(session, about.strip())
+        about_id = about_user.id if about_user else None
         if about_id is None:
-            _fail(f"er is geen medewerker met e-mailadres '{about}'.")
-    facts = ReportFacts(reporter_type=reporter, category=category, at=_parse_at(at_text),
+            fail(f"er is geen medewerker met e-mailadres '{about}'.")
+    facts = ReportFacts(reporter_type=reporter, category=category, at=moment(at_text, "--at"),
                         group=group, about_staff_id=about_id,
                         about_staff=about_staff or about_id is not None, sexual=sexual,
                         danger=danger,

@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 import click
 from flask.cli import AppGroup
 
-from tracker.core.db import get_session, utcnow
-from tracker.domain.calendar import TZ
+from tracker.core.cli import moment
+from tracker.core.db import get_session
 
 retention_cli = AppGroup("retention", help="Retention: what may be deleted.")
-
-
-def _fail(message: str) -> None:
-    """Print a one-line error and stop with exit status 2."""
-    click.echo(f"Fout: {message}", err=True)
-    raise click.exceptions.Exit(2)
-
-
-def _parse_now(text: str | None) -> datetime:
-    if not text:
-        return utcnow()
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        _fail(f"--now '{text}' is geen ISO-8601-tijdstip (bijv. 2028-09-14T10:00).")
-    return at if at.tzinfo is not None else at.replace(tzinfo=TZ)
 
 
 @retention_cli.command("due")
@@ -38,7 +21,7 @@ def due_command(now_text: str | None, as_json: bool) -> None:
     """List the cases due for deletion and those a legal hold keeps; changes nothing."""
     from tracker.retention.service import current_due
 
-    now = _parse_now(now_text)
+    now = moment(now_text)
     session = get_session()
     try:
         view = current_due(session, now)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tracker.accounts import twofactor
-from tracker.accounts.auth import hash_password
+from tracker.accounts.auth import find_user, hash_password
 from tracker.core.calendar import seed_school_year
 from tracker.core.db import utcnow
 from tracker.models import Group, Role, User, UserRole
@@ -65,7 +65,7 @@ def load_demo(session: orm.Session) -> list[DemoPerson]:
         groups[number] = group
     password_hash = None
     for person in PEOPLE:
-        user = session.scalar(sa.select(User).where(User.email == person.email))
+        user = find_user(session, person.email)
         if user is None:
             password_hash = password_hash or hash_password(DEMO_PASSWORD)
             user = User(email=person.email, name=person.name, password_hash=password_hash)

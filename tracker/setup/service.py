@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from tracker.accounts.auth import hash_password
+from tracker.accounts.auth import find_user, hash_password
 from tracker.accounts.tokens import MIN_PASSWORD, token_hash
 from tracker.admin.role_grants import grant_first
-from tracker.admin.service import AdminError, audit, find_user, set_setting, snapshot
+from tracker.admin.service import AdminError, audit, set_setting, snapshot
 from tracker.domain.messages import Message
 from tracker.models import Role, Setting, User, UserRole
 
