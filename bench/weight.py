@@ -148,7 +148,7 @@ def measure(app, session) -> list[tuple[str, int, int, int, int, int]]:
         again = browser.visit(url, cached=True)
         rows.append((name, *first, *again, PARENT_LIMIT))
     kiosk = app.test_client()
-    token = start_enrolment(session, "Bench", utcnow())
+    _device, token = start_enrolment(session, None, "Bench", utcnow())
     session.commit()
     page = kiosk.get(f"/kiosk/aanmelden/{token}").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
