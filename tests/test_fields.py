@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 
-from tracker.cases.forms import FORMS
+from tracker.cases.actions import ACTIONS
 from tracker.reporting.forms import ParentReportForm, ReplyForm, StaffReportForm
 
 MACRO = '{% from "_macros.html" import control, label %}{{ control(f, a) }}|{{ label(f) }}'
@@ -46,8 +46,8 @@ def test_report_forms(app, formdata):
 
 def test_case_forms(app):
     with app.test_request_context("/cases/1"):
-        for name, cls in FORMS.items():
-            form = cls(formdata=None, prefix=name, version=3)
+        for name, action in ACTIONS.items():
+            form = action.form(formdata=None, prefix=name, version=3)
             for f in form:
                 if f.type in ("SelectField", "RadioField") and not f.choices:
                     f.choices = [(1, "Een"), (2, "Twee")]
