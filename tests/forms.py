@@ -30,6 +30,7 @@ class Control:
     disabled: bool = False
     options: list[tuple[str, bool]] = field(default_factory=list)  # (value, selected)
     text: str = ""  # a button's or textarea's text
+    multiple: bool = False  # a file input that takes several files
 
     @property
     def choices(self) -> list[str]:
@@ -85,6 +86,10 @@ class Form:
                         and c.type not in _SUBMIT_TYPES]
             assert controls, (f"the form to {self.action} has no field {name!r} "
                               f"(it has: {sorted(self.names)})")
+            # Without it a browser sends the file's name only, never the file.
+            assert controls[0].type != "file" or \
+                self.attrs.get("enctype") == "multipart/form-data", \
+                f"the form to {self.action} has a file field but no multipart enctype"
             pairs = [(n, v) for n, v in pairs if n != name]
             pairs.extend(_values_for(controls, name, value, self.action))
         if button is not None or self.buttons():
@@ -108,8 +113,10 @@ class Form:
 def _values_for(controls: list[Control], name: str, value: object,
                 action: str) -> list[tuple[str, str]]:
     kind = controls[0]
-    if kind.type == "file":  # (stream, filename): what a person picks in the file dialog
-        return [(name, value)]
+    if kind.type == "file":  # (stream, filename), or a list of them: picked in the file dialog
+        picked = value if isinstance(value, list) else [value]
+        assert len(picked) <= 1 or kind.multiple, f"{name!r} takes one file ({action})"
+        return [(name, one) for one in picked]
     values = value if isinstance(value, list | tuple) else [value]
     if kind.type == "checkbox":
         if isinstance(value, bool):
@@ -157,7 +164,8 @@ class _FormParser(HTMLParser):
             kind = (a.get("type") or "text").lower()
             value = a.get("value", "on" if kind in ("checkbox", "radio") else "")
             form.controls.append(Control("input", a.get("name", ""), kind, value,
-                                         checked="checked" in a, disabled=disabled))
+                                         checked="checked" in a, disabled=disabled,
+                                         multiple="multiple" in a))
         elif tag == "button":
             kind = (a.get("type") or "submit").lower()
             control = Control("button", a.get("name", ""), kind, a.get("value", ""),

@@ -251,3 +251,21 @@ def test_ticking_off_an_action_as_the_page_renders_it(app, session):
     done = session.scalars(sa.select(CaseEvent.body).where(
         CaseEvent.case_id == case_id, CaseEvent.kind == "action_done"))
     assert list(done) == ["Gesprek met ouders"]
+
+
+def test_an_action_planned_before_resolving_can_still_be_ticked_off(app, session):
+    """Resolved, the case waits for its check; the talk with the parents planned earlier is
+    still on the page with its "Afvinken" (it used to vanish, stranding the action)."""
+    case_id = new_case(session, "wf-resolved-action")
+    session.commit()
+    teacher = client_for(app, "leerkracht5")
+    act(teacher, case_id, "acknowledge")
+    due = (date.today() + timedelta(days=3)).isoformat()
+    act(teacher, case_id, "action", {"title": "Gesprek met ouders",
+                                     "owner": user_id(session, "leerkracht5"), "due": due})
+    act(teacher, case_id, "resolve", {"outcome": "Afspraken met de klas."})
+    assert status(session, case_id) == "resolved"
+    assert offers(teacher, case_id, "complete_action")
+    response = act(teacher, case_id, "complete_action", follow=True)
+    assert "De actie is afgevinkt." in response.get_data(as_text=True)
+    assert status(session, case_id) == "resolved"

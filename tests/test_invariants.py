@@ -35,6 +35,7 @@ counted and printed); remove the entry when the fix is on main, and the check is
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections import Counter
@@ -42,6 +43,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from evidence_files import png_screenshot
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -58,12 +60,14 @@ from tests.conftest import enrol_kiosk, login
 from tests.forms import find_form, parse_forms, submit
 from tracker import create_app
 from tracker.domain.categories import categories_for
+from tracker.domain.evidence import uploads_forbidden
 from tracker.escalation.tick import run_tick
 from tracker.models import (
     Case,
     CaseAction,
     CaseEvent,
     CaseParticipant,
+    Evidence,
     OutboxMail,
     User,
 )
@@ -106,6 +110,7 @@ CASE_IN_MAIL = re.compile(r"/cases/(\d+)|\(#(\d+)\)|#(\d+)\b")
 QUEUE_LINK = re.compile(r'href="/(?:cases|vertrouwelijk)/(\d+)"')
 COUNT = re.compile(r'<span class="count">(\d+)</span>')
 CODE = re.compile(r'<p class="code"[^>]*>(.*?)</p>', re.S)
+SCREENSHOT = png_screenshot((24, 16))
 PARENT_CATEGORIES = [c.key for c in categories_for("parent")]
 STAFF_CATEGORIES = [c.key for c in categories_for("staff")]
 CHILD_CATEGORIES = [c.key for c in categories_for("child")]
@@ -282,6 +287,10 @@ class WhoSeesWhat(RuleBasedStateMachine):
     def a_parent_reports(self, data) -> None:
         self.step("parent_report")
         form, facts = self._report_data(data, PARENT_CATEGORIES, parent=True)
+        # A screenshot where the form takes one: its file must follow the case's access.
+        if data.draw(st.booleans(), label="evidence") and not uploads_forbidden(
+                form["category"], sexual=form["sexual"]):
+            form["evidence"] = (io.BytesIO(SCREENSHOT), "schermafbeelding.png")
         before = self.newest_id()
         client = self.app.test_client()
         response = submit(client, "/melden", form)
@@ -618,7 +627,7 @@ class WhoSeesWhat(RuleBasedStateMachine):
             return False  # switched off: they cannot log in at all
         STATS.checks["subject: case pages 404"] += 1
         client = self.browser(subject)
-        for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}"):
+        for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}", *self._files(case.id)):
             status = client.get(url).status_code
             assert status in (403, 404), f"{subject} opens {url} about them: {status}"
         return True
@@ -639,10 +648,19 @@ class WhoSeesWhat(RuleBasedStateMachine):
         STATS.checks["confidential: directie and admin get 404"] += 1
         for who in self.active(NOT_VP_OVERSEERS):
             client = self.browser(who)
-            for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}"):
+            for url in (f"/cases/{case.id}", f"/vertrouwelijk/{case.id}",
+                        *self._files(case.id)):
                 status = client.get(url).status_code
                 assert status in (403, 404), f"{who} opens {url}: {status}"
         return True
+
+    def _files(self, case_id: int) -> list[str]:
+        """Return the addresses of a case's evidence (issue 17): they follow the case."""
+        ids = self.db.scalars(sa.select(Evidence.id).where(Evidence.case_id == case_id))
+        urls = [f"/cases/{case_id}/bewijs/{i}" for i in ids]
+        if urls:
+            STATS.checks["evidence follows the case"] += 1
+        return urls
 
     def check_queues(self, who: str) -> None:
         """The person's queues (open and closed, ordinary and sealed) list no case they may not

@@ -19,9 +19,9 @@ AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
 QUEUE_QUERIES = 4
 # case page: user with roles, the setup version, the case with its group, reports and
 # participants, the access-log insert, timeline, access log, actions, linked cases, the
-# children linked (their search runs only when asked);
+# children linked (their search runs only when asked), the case's evidence (without content);
 # a home_concern case also reads its meldcode steps
-CASE_QUERIES = 9
+CASE_QUERIES = 10
 MELDCODE_QUERIES = 1
 
 

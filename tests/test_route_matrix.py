@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from tests.conftest import enrol_kiosk, login
 from tracker.core.db import utcnow
-from tracker.models import Case, CaseParticipant, ReporterType, User
+from tracker.models import Case, CaseParticipant, Evidence, ReporterType, User
 from tracker.reporting.service import ReportInput, submit_report
 
 ANON, KIOSK = "anonymous", "kiosk"
@@ -75,6 +75,7 @@ EXPECT: dict[str, Rule] = {
     "staff_report.submit": STAFF_ONLY, "staff_report.thanks": STAFF_ONLY,
     "cases.detail": CASE, "cases.acknowledge": CASE, "cases.act": CASE,
     "case_pupils.search": CASE, "case_pupils.link": CASE, "case_pupils.unlink": CASE,
+    "evidence.show": CASE, "evidence.upload": CASE,
     # A child's chronology: any staff member, then a made-up pupil is not found.
     "pupils.chronology": Rule("roles", frozenset(STAFF)),
     # The sealed area.
@@ -142,13 +143,26 @@ def cases(session):
     # A case about each staff visitor (not sexual: the ordinary route, conflict of interest).
     about = {who: _case(session, f"about-{who}", category="adult_misconduct",
                         about_kind="staff", about_user_id=users[who].id).id for who in STAFF}
+    # A file on each case, for the evidence routes (stored directly: this is about access).
+    files = {case_id: _evidence(session, case_id)
+             for case_id in [made["ordinary"].id, made["sealed"].id, *about.values()]}
     session.commit()
     session.expire_all()
     readers = {p.user.email.split("@")[0] for p in session.scalars(
         sa.select(CaseParticipant).where(CaseParticipant.case_id == made["ordinary"].id))}
     readers |= {"directie"}
     assert readers == ORDINARY_READERS, readers  # the table's premise about the demo school
-    return {"ordinary": made["ordinary"].id, "sealed": made["sealed"].id, "about": about}
+    return {"ordinary": made["ordinary"].id, "sealed": made["sealed"].id, "about": about,
+            "evidence": files}
+
+
+def _evidence(session, case_id: int) -> int:
+    png = b"\x89PNG\r\n\x1a\n matrix"
+    row = Evidence(case_id=case_id, source="staff", kind="png", size=len(png), sha256="0" * 64,
+                   original_size=len(png), original_sha256="0" * 64, content=png)
+    session.add(row)
+    session.flush()
+    return row.id
 
 
 def _rules(app):
@@ -237,6 +251,8 @@ def test_route_matrix(app, session, cases, visitor):
                 values["case_id"] = cases["about"][subject]
             elif kind:
                 values["case_id"] = cases[kind]
+            if "evidence_id" in rule.arguments:
+                values["evidence_id"] = cases["evidence"][values["case_id"]]
             if rule.defaults:
                 values.update({k: v for k, v in rule.defaults.items() if v is not None})
                 values = {k: v for k, v in values.items() if k in rule.arguments}

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).resolve().parent
 # One feature, one package. Each holds its views (a module-level `bp`), forms, use cases,
 # CLI (a module-level COMMANDS list) and templates (tracker/<feature>/templates/).
-FEATURES = ("core", "accounts", "setup", "reporting", "kiosk", "cases", "pupils", "escalation",
-            "insight", "retention", "admin")
+FEATURES = ("core", "accounts", "setup", "reporting", "kiosk", "cases", "evidence", "pupils",
+            "escalation", "insight", "retention", "admin")
 
 
 class ConfigurationError(RuntimeError):

@@ -80,6 +80,9 @@ def from_env() -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Evidence with a report (issue 17); a form with files may be larger than the above.
+        "EVIDENCE_MAX_FILES": int(os.environ.get("TRACKER_EVIDENCE_MAX_FILES", "5")),
+        "EVIDENCE_MAX_BYTES": int(os.environ.get("TRACKER_EVIDENCE_MAX_MB", "10")) * 1024 * 1024,
     }
 
 

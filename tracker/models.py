@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.core.crypto import EncryptedJSON, EncryptedString, EncryptedText
+from tracker.core.crypto import EncryptedBytes, EncryptedJSON, EncryptedString, EncryptedText
 from tracker.core.db import Base, UTCDateTime, utcnow
 from tracker.domain.lifecycle import next_tick_moment
 from tracker.domain.roles import Role
@@ -632,3 +632,33 @@ class RepetitionSignal(Base):
                                          index=True)  # the newest case of the pattern
     case_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Evidence(Base):
+    """A file sent with a report, a reply or by staff (issue 17), stored encrypted.
+
+    An image is the clean copy re-encoded from what was sent; a PDF is kept as sent. Of the
+    original only its SHA-256 and size stay (chain of custody), never its bytes.
+    """
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("case.id", ondelete="CASCADE"),
+                                         index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    # Who sent it when no user did: the reporter ("parent", "child").
+    added_by_label: Mapped[str | None] = mapped_column(sa.String(20))
+    source: Mapped[str] = mapped_column(sa.String(10))  # report | reply | staff
+    kind: Mapped[str] = mapped_column(sa.String(10))  # tracker.domain.evidence.Kind
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    size: Mapped[int]  # of the stored copy
+    sha256: Mapped[str] = mapped_column(sa.String(64))  # of the stored copy
+    original_size: Mapped[int]
+    original_sha256: Mapped[str] = mapped_column(sa.String(64))
+    # Deferred: a case page lists its files without reading megabytes of ciphertext.
+    content: Mapped[bytes] = mapped_column(EncryptedBytes, deferred=True)
+
+    added_by: Mapped[User | None] = relationship(lazy="joined")

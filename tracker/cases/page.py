@@ -18,6 +18,7 @@ from tracker.core.db import get_session, utcnow
 from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.web import no_store
 from tracker.domain.states import MELDCODE_STEPS
+from tracker.evidence.page import panel as evidence_panel
 from tracker.pupils import case_links as case_pupils
 
 
@@ -35,7 +36,8 @@ def render_case(case, override: tuple[str, case_forms.CaseForm] | None = None, s
     return no_store(render_template(
         template, case=case, page=page, forms=forms, allowed=case_service.allowed(case),
         form=forms["acknowledge"], now=utcnow(), sealed=case.confidential,
-        meldcode_steps=MELDCODE_STEPS, pupils=pupils)), status
+        meldcode_steps=MELDCODE_STEPS, pupils=pupils,
+        evidence=evidence_panel(get_session(), case))), status
 
 
 def _children(forms, case, page, query: str) -> case_pupils.Panel:

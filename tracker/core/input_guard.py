@@ -13,14 +13,20 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from tracker.domain.evidence import Limits
 from tracker.domain.numbers import ID_MAX, whole_number
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The only file fields: (endpoint, field name). A file part under any other name is refused
 # before a form could read it as text.
+# The forms that take evidence (issue 17), under the field name "evidence"; their bodies may
+# be as large as the evidence limits allow (tracker.domain.evidence.Limits.request_bytes).
+EVIDENCE_ENDPOINTS = frozenset({"report.submit", "staff_report.submit", "follow_up.reply",
+                                "evidence.upload"})
 FILE_FIELDS = frozenset({("admin_import.preview", "file"), ("admin_pupils.preview", "file"),
-                         ("admin.settings_post", "logo")})
+                         ("admin.settings_post", "logo")}
+                        | {(endpoint, "evidence") for endpoint in EVIDENCE_ENDPOINTS})
 
 
 class IdConverter(IntegerConverter):
@@ -61,6 +67,11 @@ def _check_request():
 
         return current_app.make_default_options_response()
     values = [request.path, *request.args.values(), *request.args.keys()]
+    if request.endpoint in EVIDENCE_ENDPOINTS and request.mimetype == "multipart/form-data":
+        # Only a body that can carry files; its text fields keep their own limit.
+        from flask import current_app
+
+        request.max_content_length = Limits.from_settings(current_app.config).request_bytes
     if request.method in BODY_METHODS and _has_body():
         if request.mimetype not in FORM_TYPES:
             return _refuse(415, _("Dit formulier kon niet worden gelezen. Ga terug, vernieuw "

@@ -77,6 +77,7 @@ EVENT: dict[str, LazyString] = {
     EventKind.CLOSING_MESSAGE: _l("Slotbericht aan de melder"),
     EventKind.REOPENED_BY_REPORTER: _l("Heropend: de melder laat weten dat het nog steeds gebeurt"),
     EventKind.INFORMED: _l("Geïnformeerd"),
+    EventKind.EVIDENCE_ADDED: _l("Bewijs toegevoegd"),
 }
 SIGNAL = {"repeat_affected": _l("hetzelfde kind opnieuw getroffen bij pesten"),
           "repeat_pair": _l("dezelfde twee kinderen opnieuw"),

@@ -36,7 +36,11 @@ class Category:
     kiosk_allowed: bool
     pictogram: str
     follow_up_check: bool = False
+    # No file may come with such a report: its evidence is an image nobody may keep or pass
+    # on (tracker/domain/evidence.py).
     no_upload: bool = False
+    # Evidence is shown blurred until a person chooses to see it (issue 17).
+    blur_evidence: bool = False
     # Bullying in some form: the anti-pestcoördinator hears when a child says it goes on.
     bullying: bool = False
 
@@ -98,7 +102,7 @@ CATEGORIES: tuple[Category, ...] = (
         "schadelijke inhoud online",
         kiosk_allowed=True,
         pictogram="screen_warning",
-        no_upload=True,
+        blur_evidence=True,
     ),
     Category(
         "threat_violence",

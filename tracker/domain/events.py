@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     CLOSING_MESSAGE = "closing_message"
     REOPENED_BY_REPORTER = "reopened_by_reporter"
     INFORMED = "informed"
+    EVIDENCE_ADDED = "evidence_added"
 
 
 # Events the reporter sees too (at /volgen and on the kiosk).

@@ -85,7 +85,8 @@ ALLOWED_FROM: dict[CaseAction, frozenset[CaseState]] = {
     _A.START: frozenset({_S.ACKNOWLEDGED, _S.REFERRED}),
     _A.ASSIGN: NOT_CLOSED,
     _A.ADD_ACTION: OPEN_STATES,
-    _A.COMPLETE_ACTION: OPEN_STATES,
+    # An action planned before resolving ("gesprek met ouders") can still be ticked off.
+    _A.COMPLETE_ACTION: NOT_CLOSED,
     _A.NOTE: NOT_CLOSED,
     _A.MESSAGE: NOT_CLOSED,
     _A.REFER: WORKING,

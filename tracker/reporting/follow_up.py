@@ -21,6 +21,9 @@ from tracker.core.extensions import csrf
 from tracker.core.forms import new_submission_key
 from tracker.core.ratelimit import too_many_lookups
 from tracker.core.web import no_store
+from tracker.domain.evidence import EvidenceRefused
+from tracker.evidence.forms import limits, refuse, uploads
+from tracker.evidence.service import add_to_case
 from tracker.models import Case
 from tracker.reporting import receipts
 from tracker.reporting.forms import FollowUpForm, ReplyForm
@@ -104,6 +107,16 @@ def reply():
         return _status(found, form, 422)
     db = get_session()
     label = found.reports[0].reporter_type.value if found.reports else "parent"
+    files = uploads(form.evidence)
+    if files and not receipts.reply_stored(db, form.submission_key.data):
+        try:
+            add_to_case(db, found, files, utcnow(), source="reply", actor_label=label,
+                        limits=limits(current_app.config))
+        except EvidenceRefused as refused:
+            db.rollback()
+            refuse(form, refused)
+            return _status(found, form, 422)
+    # One commit for the reply and its files; a second click stores neither again.
     receipts.store_reply(db, found, form.body.data, utcnow(), actor_label=label,
                          submission_key=form.submission_key.data)
     session[STATE] = {"case": found.id, "t": time.time()}

@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.forms import DESCRIPTION_MAX, EmailAddress, Form
+from tracker.evidence.forms import evidence_field
 
 
 class ParentReportForm(Form):
@@ -67,6 +68,7 @@ class ParentReportForm(Form):
     danger = BooleanField(_l("Een kind is nu in gevaar"))
     sexual = BooleanField(_l("Het gaat om seksueel grensoverschrijdend gedrag"))
     confidential = BooleanField(_l("Ik wil dit vertrouwelijk melden bij de vertrouwenspersoon"))
+    evidence = evidence_field()
 
 
 class StaffReportForm(ParentReportForm):
@@ -97,3 +99,4 @@ class ReplyForm(Form):
                                      Length(max=2000, message=_l(
                                          "Gebruik ten hoogste %(max)d tekens.", max=2000))],
                          render_kw={"rows": 4, "maxlength": 2000, "autocomplete": "off"})
+    evidence = evidence_field()

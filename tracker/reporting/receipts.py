@@ -185,6 +185,12 @@ def reply(session: orm.Session, case: Case, body: str, now: datetime, *,
     return event
 
 
+def reply_stored(session: orm.Session, submission_key: str | None) -> bool:
+    """Return whether a reply with this form key is stored already (a second click)."""
+    return bool(submission_key) and session.scalar(
+        sa.select(CaseEvent.id).where(CaseEvent.submission_key == submission_key)) is not None
+
+
 def store_reply(session: orm.Session, case: Case, body: str, now: datetime, *,
                 actor_label: str, submission_key: str | None, taps: str | None = None,
                 still_happening: bool = False) -> None:

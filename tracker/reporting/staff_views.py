@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from tracker.core.extensions import csrf
 from tracker.core.forms import new_submission_key
 from tracker.core.web import no_store
+from tracker.evidence.forms import checked_files
 from tracker.models import ReporterType
 from tracker.reporting.forms import StaffReportForm
 from tracker.reporting.views import fill_choices, report_input, save_report
@@ -28,13 +29,16 @@ def form():
 @login_required
 def submit():
     form = fill_choices(StaffReportForm(), "staff")
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    evidence = checked_files(form, category=form.category.data,
+                             sexual=form.sexual.data) if valid else None
+    if evidence is None:
         if form.csrf_token.errors:
             flash(_("Het formulier was verlopen. Je tekst staat er nog: controleer hem en "
                     "verstuur opnieuw."), "error")
         return no_store(render_template("staff_report/form.html", form=form)), 422
     data = report_input(form, channel="staff", reporter_type=ReporterType.STAFF)
-    code, case = save_report(data, actor=current_user.model)
+    code, case = save_report(data, actor=current_user.model, evidence=evidence)
     session["staff_receipt_code"] = code
     session["staff_report_sealed"] = case.confidential  # the thanks page says who reads it
     return redirect(url_for("staff_report.thanks"), code=303)

@@ -27,6 +27,8 @@ from tracker.core.web import no_store
 from tracker.domain.redirects import safe_redirect_path
 from tracker.domain.subject import report_subject
 from tracker.escalation.notify import enqueue_mail
+from tracker.evidence.forms import checked_files
+from tracker.evidence.service import attach
 from tracker.models import ReporterType, Role
 from tracker.reporting import receipts
 from tracker.reporting.forms import ParentReportForm
@@ -82,12 +84,17 @@ def report_input(form, *, channel: str, reporter_type: ReporterType) -> ReportIn
         confidential=form.confidential.data, language=str(get_locale() or "nl"))
 
 
-def save_report(data: ReportInput, actor=None) -> tuple[str, object]:
-    """Submit (once per form key), give it a text receipt code; return (code, case)."""
+def save_report(data: ReportInput, actor=None, evidence=()) -> tuple[str, object]:
+    """Submit (once per form key) with its files, give it a text receipt code; return
+    (code, case)."""
     db = get_session()
     secret = receipts.receipt_key(current_app.config["SECRET_KEY"])
     try:
-        case = submit_report(db, data, utcnow(), actor=actor).case
+        submitted = submit_report(db, data, utcnow(), actor=actor)
+        case = submitted.case
+        if not submitted.duplicate:
+            attach(db, case, evidence, utcnow(), source="report", actor=actor,
+                   actor_label=None if actor else data.reporter_type.value)
         code = receipts.issue_code(db, case, secret, data.submission_key, "text")
         if data.reporter_email:
             enqueue_mail(db, key=f"receipt:{case.id}", to=data.reporter_email,
@@ -129,7 +136,11 @@ def form():
 @bp.post("/melden")
 def submit():
     form = fill_choices(ParentReportForm(), "parent")
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    # Files are checked only in a form that is otherwise right: refused, nothing is saved.
+    evidence = checked_files(form, category=form.category.data,
+                             sexual=form.sexual.data) if valid else None
+    if evidence is None:
         if form.csrf_token.errors:
             flash(_("Het formulier was verlopen. Uw tekst staat er nog: controleer hem en "
                     "verstuur opnieuw."), "error")
@@ -145,7 +156,7 @@ def submit():
                     "tekst staat er nog: verstuur hem %(when)s.",
                     when=ratelimit.wait_text(wait)), "error")
             return no_store(render_template("report/form.html", form=form)), 429
-    code, case = save_report(data)
+    code, case = save_report(data, evidence=evidence)
     session["last_report"] = data.submission_key
     session["last_report_sealed"] = case.confidential  # the thanks page says who reads it
     session["receipt_code"] = code  # shown once by the thanks page, then gone

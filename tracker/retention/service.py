@@ -31,6 +31,7 @@ from tracker.models import (
     CasePupil,
     CaseStatus,
     DeletionBatch,
+    Evidence,
     LegalHold,
     MeldcodeStep,
     OutboxMail,
@@ -47,7 +48,7 @@ ERASED = ""  # what an erased text column holds (encrypted columns store its tok
 # Timeline data kept on a tombstone: codes and dates, never names or free text.
 KEPT_EVENT_DATA = frozenset({"channel", "route", "primary_role", "level", "role", "step",
                              "result", "on", "due", "ack_due", "other", "action_id", "skipped",
-                             "template"})
+                             "template", "source", "kinds"})
 
 SETTINGS = {
     # key: (default days, what it governs)
@@ -347,6 +348,9 @@ def erase_case(session: orm.Session, case_id: int, now: datetime) -> None:
     erase(LegalHold, reason=ERASED)
     session.execute(sa.delete(OutboxMail.__table__)
                     .where(OutboxMail.__table__.c.case_id == case_id))
+    # Evidence goes whole: a screenshot is nothing but personal data (issue 17).
+    session.execute(sa.delete(Evidence.__table__)
+                    .where(Evidence.__table__.c.case_id == case_id))
     # Which children a case was about is personal data too; the pupil register itself follows
     # its own (leaving) clock.
     session.execute(sa.delete(CasePupil.__table__)
