@@ -7,16 +7,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tracker.domain.calendar import TZ
 from tracker.models import ReporterType
 from tracker.reporting.service import ReportInput, submit_report
 
 AT = datetime(2026, 9, 14, 10, tzinfo=TZ)
-# queue: the user with their roles, counts per status, one page of cases, the groups filter
+# Every page checks the school's setup version once (tracker/core/school.py); the setup itself
+# (groups for the filter, staff for the forms, rules, settings) comes from the process's copy.
+# queue: the user with their roles, the setup version, counts per status, one page of cases
 QUEUE_QUERIES = 4
-# case page: user with roles, the case with its group, reports and participants, the
-# access-log insert, timeline, access log, actions, linked cases, staff for the forms, the
+# case page: user with roles, the setup version, the case with its group, reports and
+# participants, the access-log insert, timeline, access log, actions, linked cases, the
 # children linked (their search runs only when asked), the case's evidence (without content);
 # a home_concern case also reads its meldcode steps
 CASE_QUERIES = 10
@@ -75,3 +77,32 @@ def test_fixed_query_counts(app, session, connection):
     assert (q60, c60, m60) == (QUEUE_QUERIES, CASE_QUERIES, CASE_QUERIES + MELDCODE_QUERIES)
     page2, _ = measure(client, connection, "/cases/?page=2")
     assert page2 == q60
+
+
+# POST /melden: the setup version, the form key's earlier report, the case, two timeline
+# events, the participants, the report, the recipients and their roles, each recipient's mail
+# (its outbox key, the insert; two for a bullying report in groep 5) and the receipt code (is
+# it free, store it). PostgreSQL inserts the two timeline events in one statement.
+SUBMISSION_QUERIES = {"sqlite": 15, "postgresql": 14}
+
+
+def measure_submission(client, connection, n: int) -> tuple[int, list[str]]:
+    page = client.get("/melden")
+    html = page.get_data(as_text=True)
+    with counting(connection) as statements:
+        response = post_form(client, "/melden", {
+            "category": "bullying", "group": "5", "about_kind": "child",
+            "description": f"Melding {n}: mijn kind wordt gepest."}, page=page)
+        assert response.status_code == 303, html
+    return len(statements), statements
+
+
+def test_a_submission_runs_a_fixed_number_of_statements(app, session, connection):
+    client = app.test_client()
+    measure_submission(client, connection, 0)  # warm up: templates, the setup's copy
+    small, _ = measure_submission(client, connection, 1)
+    add_cases(session, 60, 100)
+    session.commit()
+    large, statements = measure_submission(client, connection, 2)
+    expected = SUBMISSION_QUERIES[connection.dialect.name]
+    assert small == large == expected, "\n".join(statements)

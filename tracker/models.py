@@ -471,6 +471,16 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(sa.JSON)
 
 
+class SetupVersion(Base):
+    """One row (id 1), bumped in the transaction of every change to the school's setup:
+    rules, calendar, settings, staff, their roles and days, groups (tracker/core/school.py)."""
+
+    __tablename__ = "setup_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(default=1)
+
+
 class UserToken(Base):
     """One-time tokens for invitations and password resets (hashed)."""
 

@@ -54,6 +54,8 @@ def audit(session: orm.Session, actor: User | None, now: datetime, action: str, 
 
 def get_setting(session: orm.Session, key: str, default: Any = None) -> Any:
     """Return a school setting's value, or default when it was never set."""
+    if not school.changed_here(session):
+        return school.current(session).setting(key, default)
     row = session.get(Setting, key)
     return default if row is None or row.value is None else row.value
 

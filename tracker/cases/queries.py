@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.core import school
 from tracker.core.access import sealed_clause, visible_clause
 from tracker.core.lifecycle_sql import deadline_clause
 from tracker.domain.categories import CategoryKey
@@ -22,7 +23,6 @@ from tracker.models import (
     Group,
     MeldcodeStep,
     User,
-    UserRole,
 )
 
 PAGE_SIZE = 50
@@ -125,9 +125,7 @@ def queue(session: orm.Session, user: User, now: datetime, *, page: int = 1,
         filters["sort"] = sort
     rows, counts, page, pages, news = queue_page(session, now, where=where, page=page,
                                                  status=status, sort=sort)
-    groups = [(n, name) for n, name in session.execute(
-        sa.select(Group.number, Group.name).where(Group.active.is_(True))
-        .order_by(Group.number))]
+    groups = [(g.number, g.name) for g in school.current(session).groups if g.active]
     return QueueView(rows, counts, page, pages, status, now, filters, groups, news)
 
 
@@ -193,13 +191,10 @@ def _visible_to(viewer: User) -> sa.ColumnElement[bool]:
     return sa.or_(visible_clause(viewer, few=True), sealed_clause(viewer))
 
 
-def _staff_for(session: orm.Session, case: Case) -> list[User]:
-    """Return who may be given this case: active staff, never its subject (one query)."""
-    stmt = (sa.select(User).where(User.active.is_(True)).options(orm.lazyload(User.roles))
-            .order_by(User.name))
-    if case.about_user_id is not None:
-        stmt = stmt.where(User.id != case.about_user_id)
-    if case.confidential:
-        stmt = stmt.where(User.id.in_(sa.select(UserRole.user_id)
-                                      .where(UserRole.role == VP_ROLE)))
-    return list(session.scalars(stmt))
+def _staff_for(session: orm.Session, case: Case) -> list[sa.Row]:
+    """Return who may be given this case (id, name by name): active staff, never its
+    subject; for a sealed case only a vertrouwenspersoon (from the school's setup)."""
+    snapshot = school.current(session)
+    vp = getattr(VP_ROLE, "value", VP_ROLE)
+    return [u for u in snapshot.staff if u.id != case.about_user_id
+            and (not case.confidential or vp in snapshot.roles.get(u.id, ()))]

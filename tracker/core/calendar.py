@@ -10,6 +10,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.core import school
 from tracker.domain.calendar import SchoolCalendar, national_holidays, school_holidays
 from tracker.models import ClosedDay
 
@@ -32,16 +33,24 @@ def load_calendar(session: orm.Session) -> SchoolCalendar:
     cached = session.info.get(_CACHE_KEY)
     if cached is not None:
         return cached
-    closed = set(session.scalars(sa.select(ClosedDay.day)))
+    this_year = date.today().year
+    if not school.changed_here(session):
+        calendar = school.current(session).derive(
+            f"calendar:{this_year}", lambda snapshot: _calendar(snapshot.closed_days, this_year))
+    else:
+        calendar = _calendar(frozenset(session.scalars(sa.select(ClosedDay.day))), this_year)
+    session.info[_CACHE_KEY] = calendar
+    return calendar
+
+
+def _calendar(closed_days: frozenset[date], this_year: int) -> SchoolCalendar:
+    closed = set(closed_days)
     years = {d.year for d in closed}
     # National holidays count even before an admin imported anything.
-    this_year = date.today().year
     years |= set(range(this_year - 1, this_year + 3))
     for year in range(min(years), max(years) + 2):
         closed |= _national(year)
-    calendar = SchoolCalendar(frozenset(closed))
-    session.info[_CACHE_KEY] = calendar
-    return calendar
+    return SchoolCalendar(frozenset(closed))
 
 
 def forget_calendar(session: orm.Session) -> None:

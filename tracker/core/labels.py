@@ -9,6 +9,7 @@ from flask import Flask, url_for
 from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 
+from tracker.core.fields import plain_field
 from tracker.core.formatting import lazy_gettext as _l
 from tracker.core.formatting import time_tag, time_tagger
 from tracker.core.messages import translate_message
@@ -188,5 +189,6 @@ def register(app: Flask) -> None:
         "referral_label": _referral_label,
         "current_locale": _lang,
         "translate_message": translate_message,
+        "plain_field": plain_field,  # for the form macros (tracker/core/fields.py)
     }
     app.jinja_env.globals.update(labels)

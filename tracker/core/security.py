@@ -6,6 +6,7 @@ import time
 
 import sqlalchemy as sa
 from flask import Flask, Response, flash, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -18,6 +19,9 @@ CONTENT_SECURITY_POLICY = (
 )
 HSTS = "max-age=31536000; includeSubDomains"
 LAST_SEEN = "_last_seen"
+# Seconds a browser may reuse a static file unasked. Short, because the URLs carry no
+# version: after an upgrade a tablet may show old styles for at most this long.
+STATIC_MAX_AGE = 600
 # The idle clock is written back at most once a minute, so not every request sets a cookie.
 TOUCH_EVERY = 60
 
@@ -26,6 +30,18 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
     app.before_request(_end_idle_session)
     app.after_request(_security_headers)
+    app.session_interface = StaticBlindSession()
+
+
+class StaticBlindSession(SecureCookieSessionInterface):
+    """The session as Flask keeps it, except that a static file never saves it: Flask-Login
+    reads the session after every request, which would add Vary: Cookie to a stylesheet and
+    keep browsers from reusing it once the (kiosk's, per-tap) cookie changes."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if request.endpoint == "static" and not session.modified:
+            return
+        super().save_session(app, session, response)
 
 
 def _security_headers(response: Response) -> Response:
@@ -38,6 +54,16 @@ def _security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if _is_production():
         headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint == "static":
+        # Stylesheets, scripts and pictograms hold nothing personal: a browser keeps them
+        # for STATIC_MAX_AGE without asking (a kiosk's next screen loads only its page), then
+        # revalidates with the ETag. Never touch the session here: that adds Vary: Cookie,
+        # and a kiosk's cookie changes with every tap.
+        if response.status_code in (200, 304):
+            response.cache_control.no_cache = None
+            response.cache_control.public = True
+            response.cache_control.max_age = STATIC_MAX_AGE
+        return response
     if current_user and current_user.is_authenticated:
         # Staff pages show case data: never keep them in a shared browser's cache.
         headers.setdefault("Cache-Control", "no-store")

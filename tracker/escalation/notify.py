@@ -89,15 +89,15 @@ def mail_staff(session: orm.Session, users: Iterable[User], case: Case, *, templ
 
 def participants_by_kind(session: orm.Session, case: Case, kinds: Iterable[ParticipantKind]
                          ) -> dict[ParticipantKind, list[User]]:
-    """Return the people a case reaches, per participant kind (one query; a mail needs no
-    roles, so they are not loaded)."""
+    """Return the people a case reaches, per participant kind (two queries: the people, then
+    all their roles at once, which mail_staff's refusal check reads)."""
     kinds = list(kinds)
     found: dict[ParticipantKind, list[User]] = {kind: [] for kind in kinds}
     for user, kind in session.execute(
             sa.select(User, CaseParticipant.kind)
             .join(CaseParticipant, CaseParticipant.user_id == User.id)
             .where(CaseParticipant.case_id == case.id, CaseParticipant.kind.in_(kinds))
-            .options(orm.lazyload(User.roles)).order_by(User.id)):
+            .options(orm.selectinload(User.roles)).order_by(User.id)):
         found[kind].append(user)
     return found
 

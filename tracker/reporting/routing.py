@@ -7,6 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.core import school
 from tracker.core.settings import default_deadlines
 from tracker.domain.calendar import SchoolCalendar
 from tracker.domain.routing import (
@@ -103,4 +104,26 @@ def facts_from(data, at: datetime) -> ReportFacts:
 def decide(session: orm.Session, data, group: Group | None, now: datetime) -> Decision:
     """Route a report with the school's staff, calendar and enabled rules."""
     del group  # the engine works with the group number in the facts
-    return route(facts_from(data, now), load_setup(session), load_rules(session))
+    if school.changed_here(session):
+        return route(facts_from(data, now), load_setup(session), load_rules(session))
+    snapshot = school.current(session)
+    rules = snapshot.derive("routing.rules", lambda s: [rule_from_row(row) for row in s.rules])
+    return route(facts_from(data, now), cached_setup(session, snapshot), rules)
+
+
+def cached_setup(session: orm.Session, snapshot: school.School) -> SchoolSetup:
+    """Return load_setup()'s answer from the process's snapshot of the school's setup."""
+    def make(s: school.School) -> tuple:
+        by_id = sorted(s.staff, key=lambda u: u.id)
+        staff = tuple(StaffMember(id=u.id, email=u.email, name=u.name,
+                                  roles=s.roles.get(u.id, frozenset()),
+                                  workdays=_workdays(u.workdays), active=u.active)
+                      for u in by_id)
+        groups: dict[int, list[int]] = {}
+        for number, user_id in s.group_teachers:
+            groups.setdefault(number, []).append(user_id)
+        return staff, {n: tuple(ids) for n, ids in groups.items()}
+
+    staff, groups = snapshot.derive("routing.staff", make)
+    return SchoolSetup(staff=staff, groups=groups, calendar=load_calendar(session),
+                       fallback=fallback_rule(*default_deadlines(session)))

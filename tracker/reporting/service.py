@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from tracker.core import school
 from tracker.core.timeline import add_event
 from tracker.domain.events import EventKind
 from tracker.escalation import notify
@@ -66,12 +67,14 @@ def submit_report(session: orm.Session, data: ReportInput, now: datetime, *,
     existing = find_submission(session, data.submission_key)
     if existing is not None:
         return Submitted(existing, existing.case, duplicate=True)
-    group = None
+    group_id = None
     if data.group_number is not None:
-        group = session.scalar(sa.select(Group).where(Group.number == data.group_number))
-    decision = routing.decide(session, data, group, now)
+        group_id = (session.scalar(sa.select(Group.id).where(Group.number == data.group_number))
+                    if school.changed_here(session)
+                    else school.current(session).group_id(data.group_number))
+    decision = routing.decide(session, data, None, now)
     case = Case(
-        created_at=now, category=data.category, group_id=group.id if group else None,
+        created_at=now, category=data.category, group_id=group_id,
         about_user_id=data.about_user_id, urgent=decision.urgent,
         confidential=decision.confidential, primary_role=decision.primary_role,
         route=decision.route, reason=decision.reason, rule_id=decision.rule_id,

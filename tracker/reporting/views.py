@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.core import ratelimit
+from tracker.core import ratelimit, school
 from tracker.core.db import get_session, utcnow
 from tracker.core.extensions import LANGUAGES, csrf
 from tracker.core.forms import new_submission_key
@@ -29,7 +29,7 @@ from tracker.domain.subject import report_subject
 from tracker.escalation.notify import enqueue_mail
 from tracker.evidence.forms import checked_files
 from tracker.evidence.service import attach
-from tracker.models import Group, ReporterType, Role, User, UserRole
+from tracker.models import ReporterType, Role
 from tracker.reporting import receipts
 from tracker.reporting.forms import ParentReportForm
 from tracker.reporting.service import ReportInput, find_submission, submit_report
@@ -41,21 +41,20 @@ SCHOOL_ROLES = (Role.LEERKRACHT, Role.IB, Role.ANTI_PEST, Role.DIRECTIE)
 
 def staff_choices(first: str) -> list[tuple[str, str]]:
     """Return (id, name) of active school staff, for "about a staff member"."""
-    people = get_session().execute(
-        sa.select(User.id, User.name).join(UserRole)
-        .where(User.active.is_(True), UserRole.role.in_(SCHOOL_ROLES))
-        .group_by(User.id, User.name).order_by(User.name))
-    return [("", first)] + [(str(i), n) for i, n in people]
+    def make(snapshot: school.School) -> list[tuple[str, str]]:
+        roles = {role.value for role in SCHOOL_ROLES}
+        return [(str(u.id), u.name) for u in snapshot.staff
+                if snapshot.roles.get(u.id, frozenset()) & roles]
+
+    return [("", first)] + school.current().derive("report.staff_choices", make)
 
 
 def fill_choices(form, audience: str):
     """Give a report form its choices (categories, groups, staff) in the current language."""
     form.category.choices = [("", _("Kies…"))] + category_choices(audience)
-    groups = get_session().execute(
-        sa.select(Group.number, Group.name).where(Group.active.is_(True))
-        .order_by(Group.number))
-    form.group.choices = [("", _("Weet ik niet / geen groep"))] + [
-        (str(number), name) for number, name in groups]
+    groups = school.current().derive("report.group_choices", lambda s: [
+        (str(g.number), g.name) for g in s.groups if g.active])
+    form.group.choices = [("", _("Weet ik niet / geen groep"))] + groups
     form.about_staff.choices = staff_choices(_("Kies een naam (niet verplicht)"))
     return form
 
