@@ -23,12 +23,9 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 
 import seed  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy import orm  # noqa: E402
 
 from tracker import create_app  # noqa: E402
-from tracker.core import migrate  # noqa: E402
-from tracker.core.db import make_engine  # noqa: E402
-from tracker.setup.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from tracker.setup.demo import DEMO_PASSWORD  # noqa: E402
 
 CASES = int(os.environ.get("PROFILE_CASES", "20000"))
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "200"))
@@ -43,12 +40,7 @@ def hidden(html: str, name: str) -> str:
 
 
 def prepare(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        migrate.upgrade(connection=conn)
-    with orm.Session(engine) as session:
-        load_demo(session)
-        session.commit()
+    engine = seed.demo_school(url)
     seed.seed(engine, CASES)
     engine.dispose()
 

@@ -33,11 +33,8 @@ import floor_app  # noqa: E402
 import load  # noqa: E402
 import seed  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from sqlalchemy import orm  # noqa: E402
 
-from tracker.core import migrate  # noqa: E402
-from tracker.core.db import make_engine  # noqa: E402
-from tracker.setup.demo import DEMO_PASSWORD, load_demo  # noqa: E402
+from tracker.setup.demo import DEMO_PASSWORD  # noqa: E402
 
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "6"))
@@ -88,12 +85,7 @@ def postgres_database():
 def prepare(url: str, floor_url: str) -> tuple[seed.SeedStats, float]:
     """Migrate, load the demo school and seed both databases before any server starts."""
     started = time.perf_counter()
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        migrate.upgrade(connection=conn)
-    with orm.Session(engine) as session:
-        load_demo(session)
-        session.commit()
+    engine = seed.demo_school(url)
     stats = seed.seed(engine, CASES)
     engine.dispose()
     floor_engine = floor_app.make_engine(floor_url)

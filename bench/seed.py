@@ -51,6 +51,23 @@ class SeedStats:
     teacher_open: int  # of those, not closed
 
 
+def demo_school(url: str) -> sa.Engine:
+    """Migrate the database at `url` and load the demo school; return its engine."""
+    from sqlalchemy import orm
+
+    from tracker.core import migrate
+    from tracker.core.db import make_engine
+    from tracker.setup.demo import load_demo
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        migrate.upgrade(connection=conn)
+    with orm.Session(engine) as session:
+        load_demo(session)
+        session.commit()
+    return engine
+
+
 def _staff(conn: sa.Connection) -> tuple[dict[str, int], dict[int, int], dict[int, list[int]]]:
     users = {email.split("@")[0]: uid for uid, email in
              conn.execute(sa.select(User.id, User.email))}

@@ -22,13 +22,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(ROOT), str(BENCH)]
 
+import seed  # noqa: E402
 from sqlalchemy import orm  # noqa: E402
 
 from tracker import create_app  # noqa: E402
-from tracker.core import migrate  # noqa: E402
-from tracker.core.db import make_engine, utcnow  # noqa: E402
+from tracker.core.db import utcnow  # noqa: E402
 from tracker.kiosk.service import start_enrolment  # noqa: E402
-from tracker.setup.demo import load_demo  # noqa: E402
 
 KIOSK_LIMIT = 200 * 1024
 PARENT_LIMIT = 100 * 1024
@@ -171,12 +170,7 @@ def measure(app, session) -> list[tuple[str, int, int, int, int, int]]:
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="meldpunt-weight-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'weight.sqlite3'}"
-        engine = make_engine(url)
-        with engine.begin() as conn:
-            migrate.upgrade(connection=conn)
-        with orm.Session(engine) as session:
-            load_demo(session)
-            session.commit()
+        engine = seed.demo_school(url)
         app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False,
                           "TRACKER_STASH_DIR": str(Path(tmp) / "stash")})
         with orm.Session(app.extensions["tracker.engine"]) as session:
